@@ -176,6 +176,8 @@ test: env-quick
 clean:
 	rm -rf build compile_commands.json
 
+-include mk/instructor.mk
+
 help:
 	@echo "Students:    make qemu LAB=NN | make qemu-gdb LAB=NN + make gdb LAB=NN | make grade LAB=NN [T=pattern]"
 	@echo "             make tree LAB=NN | make host-test | make check-env"

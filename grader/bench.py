@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""grader/bench.py: `make bench`: instruction counts of the reference kernel, beside budgets.
+
+Boots the solution of every stage up to --lab under QEMU -icount shift=0 (one hart),
+collects the `bench` report lines, prints a table and writes build/bench.json. Exits
+non-zero if a figure is over its budget. Benchmarks are reports, never wall-clock tests.
+"""
+import argparse
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from benchmarks import BENCHMARKS, PEER_FIGURES  # noqa: E402
+from harness.stage import BuildFailed, QemuFailed, Stage  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lab", type=int, required=True)
+    ap.add_argument("--root", default=os.path.join(HERE, ".."))
+    ap.add_argument("--seed", type=lambda s: int(s, 0), default=1)
+    args = ap.parse_args()
+    root = os.path.abspath(args.root)
+
+    stage = Stage(root, args.lab, args.lab)
+    try:
+        stage.build()
+    except BuildFailed as e:
+        print("bench: %s" % e)
+        return 2
+    rows, failed = [], False
+    for lab, test, options, metrics in BENCHMARKS:
+        if lab > args.lab:
+            continue
+        try:
+            r = stage.boot("bench-" + test, test=test, icount=True, seed=args.seed, **options)
+        except QemuFailed as e:
+            print("bench: %s: %s" % (test, e))
+            failed = True
+            continue
+        got = {}
+        for line in r.reported("bench"):
+            parts = line.split()
+            if len(parts) == 2:
+                got[parts[0]] = int(parts[1])
+        for name, (budget, unit, description) in metrics.items():
+            value = got.get(name)
+            ok = value is not None and (budget is None or value <= budget)
+            failed |= not ok
+            rows.append({"lab": lab, "name": name, "value": value, "budget": budget, "unit": unit,
+                         "description": description, "ok": ok, "peer": PEER_FIGURES.get(name)})
+    print("Squall benchmarks: stage %02d reference kernel, QEMU -icount shift=0, 1 hart, seed %d"
+          % (args.lab, args.seed))
+    print("  %-5s %-26s %10s %10s  %-22s %s" % ("lab", "benchmark", "measured", "budget", "unit", ""))
+    for row in rows:
+        peer = "  (%s)" % row["peer"] if row["peer"] else ""
+        print("  %02d    %-26s %10s %10s  %-22s %s%s" % (
+            row["lab"], row["name"], "missing" if row["value"] is None else row["value"],
+            row["budget"] if row["budget"] is not None else "-", row["unit"],
+            "ok" if row["ok"] else "OVER BUDGET" if row["value"] is not None else "NOT REPORTED", peer))
+    out = os.path.join(stage.build_root, "bench.json")
+    with open(out, "w") as f:
+        json.dump(rows, f, indent=2)
+    print("  written: %s" % out)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
