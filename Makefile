@@ -153,23 +153,24 @@ selfcheck: env-quick
 bench: env-quick
 	@$(PYTHON) grader/bench.py --lab $(LABN)
 
-# Host unit tests: every *_test.cc of the reference tree, compiled with the host g++
-# against Squall's own freestanding headers, run with AddressSanitizer.
+# Host unit tests: every *_test.cc of the composed tree (yours, or SOLUTION=1), compiled
+# with the host g++ against Squall's own freestanding headers, run under ASan and UBSan.
 HOST_TEST_RELS := $(filter %_test.cc,$(RELS))
 host-test: env-quick
-	@$(MAKE) -s --no-print-directory SOLUTION=1 SKIP_ENV_CHECK=1 host-test-run
+	@$(MAKE) -s --no-print-directory LAB=$(LABN) SOLVED=$(SOLVEDN) SKIP_ENV_CHECK=1 host-test-run
 .PHONY: host-test-run
 host-test-run:
-	@mkdir -p $(BUILD)/host; status=0; \
+	@mkdir -p $(BUILD)/host; status=0; printf "\0\0\0\0" > $(BUILD)/host/empty.bin; \
+	$(QEMU) -machine virt,dumpdtb=$(BUILD)/host/virt.dtb -m 128M -smp 1 -kernel $(BUILD)/host/empty.bin -append host-test -nographic >/dev/null 2>&1; \
 	for f in $(foreach f,$(HOST_TEST_RELS),$(SRC.$(f))); do \
 	  exe=$(BUILD)/host/$$(basename $$f .cc); \
 	  $(HOSTCXX) -std=c++20 -nostdinc++ -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 	    $(INCLUDES) -Igrader/host -o $$exe $$f || { echo "host-test: $$f: build failed"; status=1; continue; }; \
-	  $$exe || { echo "host-test: $$f: FAILED"; status=1; }; \
+	  $$exe $(BUILD)/host/virt.dtb || { echo "host-test: $$f: FAILED"; status=1; }; \
 	done; exit $$status
 
 test: env-quick
-	@$(MAKE) --no-print-directory host-test
+	@$(MAKE) --no-print-directory host-test SOLUTION=1
 	@$(PYTHON) grader/selfcheck.py
 	@$(PYTHON) -m pytest -q grader/meta
 

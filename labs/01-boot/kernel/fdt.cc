@@ -127,7 +127,7 @@ namespace {
 // Does node `name` match path component `want` ("cpus" matches "cpus", "cpu@0" matches "cpu")?
 bool component_matches(const char* name, const char* want, usize want_len) {
   if (strncmp(name, want, want_len) != 0) return false;
-  return name[want_len] == '\0' || (name[want_len] == '@' && !strchr(want, '@'));
+  return name[want_len] == '\0' || (name[want_len] == '@' && !find_char(want, want_len, '@'));
 }
 
 }  // namespace

@@ -91,14 +91,13 @@ int strncmp(const char* a, const char* b, usize n) {
   return 0;
 }
 
-const char* strchr(const char* s, int c) {
-  for (;; s++) {
-    if (*s == char(c)) return s;
-    if (!*s) return nullptr;
-  }
-}
-
 }  // extern "C"
+
+const char* find_char(const char* s, usize n, char c) {
+  for (usize i = 0; i < n && s[i]; i++)
+    if (s[i] == c) return s + i;
+  return nullptr;
+}
 
 bool starts_with(const char* s, const char* prefix) {
   return strncmp(s, prefix, strlen(prefix)) == 0;

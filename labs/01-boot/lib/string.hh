@@ -13,8 +13,10 @@ usize strlen(const char* s);
 usize strnlen(const char* s, usize max);
 int strcmp(const char* a, const char* b);
 int strncmp(const char* a, const char* b, usize n);
-const char* strchr(const char* s, int c);
 }
+
+// find_char(s, n, c): the first c among the first n characters of s (stops at NUL), or null.
+const char* find_char(const char* s, usize n, char c);
 
 // starts_with(s, prefix): true when s begins with prefix.
 bool starts_with(const char* s, const char* prefix);
