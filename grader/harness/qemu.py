@@ -80,7 +80,7 @@ def _die_with_parent():
         import ctypes
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL))
     except Exception:
         pass
     os.setpgrp()
