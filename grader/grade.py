@@ -8,6 +8,9 @@ also used by batch grading), grade.xml (JUnit XML) and results.json (Gradescope)
   grade.py --lab 2                 a student's tree, stage 02 (labs 01 and 02 graded)
   grade.py --lab 2 --solved 2      the reference solution of stage 02
   grade.py --lab 2 --only-lab 2    just lab 02's own tests (used by selfcheck)
+  grade.py ... --progress FILE     also stream JSON lines (the collected tests, then each
+                                   result as it finishes): batch grading reads them when
+                                   a submission runs out of time
 """
 import argparse
 import json
@@ -19,10 +22,32 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class Collector:
-    """A pytest plugin that keeps one record per test."""
+    """A pytest plugin that keeps one record per test (and streams them to `progress`)."""
 
-    def __init__(self):
+    def __init__(self, progress=None):
         self.results = {}
+        self.progress = progress
+
+    def emit(self, event):
+        if self.progress:
+            with open(self.progress, "a") as f:
+                f.write(json.dumps(event) + "\n")
+
+    def pytest_collection_finish(self, session):
+        from conftest import module_lab
+        tests = []
+        for item in session.items:
+            marker = item.get_closest_marker("points")
+            tests.append({"name": item.nodeid.split("::", 1)[-1], "lab": module_lab(item.fspath) or 0,
+                          "max_points": marker.args[0] if marker else 1, "hidden": item.nodeid.startswith("hidden/")})
+        self.emit({"event": "collected", "tests": tests})
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        self.emit({"event": "start", "name": nodeid.split("::", 1)[-1]})
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        if nodeid in self.results:
+            self.emit(dict(self.results[nodeid], event="result"))
 
     def pytest_runtest_logreport(self, report):
         props = dict(report.user_properties)
@@ -32,6 +57,7 @@ class Collector:
             "lab": props.get("lab", 0),
             "max_points": props.get("points", 1),
             "provided": props.get("provided", False),
+            "hidden": report.nodeid.startswith("hidden/"),
             "outcome": "passed",
             "failure_kind": None,
             "message": "",
@@ -47,15 +73,21 @@ class Collector:
             rec["outcome"] = "skipped"
 
 
-def write_gradescope(path, records, total, possible):
+def write_gradescope(path, records, total, possible, note=""):
+    """results.json in Gradescope's autograder format (instructor-only tests are shown
+    to students only once grades are published)."""
     tests = []
     for r in records:
         out = r["message"] if r["outcome"] != "passed" else "passed"
-        tests.append({"name": r["name"], "score": r["points"], "max_score": r["max_points"],
-                      "status": "passed" if r["outcome"] == "passed" else "failed",
-                      "output": out[:8000], "tags": ["lab%02d" % r["lab"]]})
+        test = {"name": r["name"], "score": r["points"], "max_score": r["max_points"],
+                "status": "passed" if r["outcome"] == "passed" else "failed",
+                "output": out[:8000], "tags": ["lab%02d" % r["lab"]]}
+        if r.get("hidden"):
+            test["visibility"] = "after_published"
+        tests.append(test)
     data = {"score": total, "execution_time": int(sum(r["seconds"] for r in records)),
-            "output": "Squall grader: %s/%s points" % (total, possible), "tests": tests}
+            "output": "Squall grader: %s/%s points" % (total, possible) + ("\n" + note if note else ""),
+            "tests": tests}
     with open(path, "w") as f:
         json.dump(data, f, indent=2)
 
@@ -67,7 +99,8 @@ def main(argv=None):
     ap.add_argument("--root", default=os.path.join(HERE, ".."), help="source tree to grade")
     ap.add_argument("--build-root", default=None, help="where builds and logs go (default ROOT/build)")
     ap.add_argument("--only-lab", type=int, default=None, help="run only this lab's tests")
-    ap.add_argument("--hidden", action="store_true", help="include instructor-only tests (grader/hidden)")
+    ap.add_argument("--hidden", action="store_true", help=argparse.SUPPRESS)  # instructor mode
+    ap.add_argument("--progress", default=None, help="append JSON lines: collected tests, then each result")
     ap.add_argument("-k", dest="keyword", default=None, help="pytest -k expression (make grade T=...)")
     ap.add_argument("--out", default=None, help="directory for grade.json/grade.xml/results.json")
     ap.add_argument("-q", "--quiet", action="store_true")
@@ -105,7 +138,7 @@ def main(argv=None):
     pytest_args += ["-q", "--no-header", "-rN", "--tb=line"] if args.quiet else ["-v", "--tb=short", "-rN"]
     if args.keyword:
         pytest_args += ["-k", args.keyword]
-    collector = Collector()
+    collector = Collector(args.progress and os.path.abspath(args.progress))
     started = time.time()
     code = pytest.main(pytest_args, plugins=[collector])
     if code not in (0, 1):  # usage error, interrupted, internal error, no tests
