@@ -44,6 +44,10 @@ def expected_format_lines(seed):
         elif kind == 14: out = "%*s" % (w, "sq")
         else: out = "%x:%d" % (r >> 32, -(r >> 40))
         lines.append(out)
+    for _ in range(4):
+        negative = -(1 + rng.below(1000000))
+        w = 9 + rng.below(8)
+        lines.append("%0*d|%*d|%-*d|" % (w, negative, w, negative, w, negative))
     return lines
 
 

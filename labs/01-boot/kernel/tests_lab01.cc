@@ -69,6 +69,13 @@ KERNEL_TEST(format) {
     }
     report("fmt %s", out);
   }
+  // Always some negative numbers inside a wider field: where the sign goes matters.
+  for (int i = 0; i < 4; i++) {
+    i64 negative = -i64(1 + rng.below(1000000));
+    int width = int(9 + rng.below(8));
+    snformat(out, sizeof out, "%0*ld|%*ld|%-*ld|", width, negative, width, negative, width, negative);
+    report("fmt %s", out);
+  }
   return true;
 }
 
