@@ -36,9 +36,10 @@ def main():
         if lab > args.lab:
             continue
         try:
-            r = stage.boot("bench-" + test, test=test, icount=True, seed=args.seed, **options)
+            label = test or options.get("args", "").replace(" ", "_").replace("=", "-")
+            r = stage.boot("bench-" + label, test=test, icount=True, seed=args.seed, timeout=120, **options)
         except QemuFailed as e:
-            print("bench: %s: %s" % (test, e))
+            print("bench: %s: %s" % (label, e))
             failed = True
             continue
         got = {}
@@ -47,7 +48,7 @@ def main():
             if len(parts) == 2:
                 got[parts[0]] = int(parts[1])
         for name, (budget, unit, description) in metrics.items():
-            value = got.get(name)
+            value = got.get(name.split("@")[0])  # "NAME@variant": the same figure, another setup
             ok = value is not None and (budget is None or value <= budget)
             failed |= not ok
             rows.append({"lab": lab, "name": name, "value": value, "budget": budget, "unit": unit,

@@ -1,0 +1,46 @@
+# kernel/context.S: save and resume the kernel's own context (like setjmp/longjmp).
+# Layer: kernel/trap. run_user_programs() saves its context before it enters the
+# first program; when no program is left, the trap handler resumes that context, so
+# the call returns as if the programs had been an ordinary function call.
+
+    .section .text
+    .balign 4
+# int kernel_context_save(KernelContext*): 0 now, 1 when resumed later.
+    .globl kernel_context_save
+kernel_context_save:
+    sd      ra, 0(a0)
+    sd      sp, 8(a0)
+    sd      s0, 16(a0)
+    sd      s1, 24(a0)
+    sd      s2, 32(a0)
+    sd      s3, 40(a0)
+    sd      s4, 48(a0)
+    sd      s5, 56(a0)
+    sd      s6, 64(a0)
+    sd      s7, 72(a0)
+    sd      s8, 80(a0)
+    sd      s9, 88(a0)
+    sd      s10, 96(a0)
+    sd      s11, 104(a0)
+    li      a0, 0
+    ret
+
+# [[noreturn]] void kernel_context_resume(const KernelContext*)
+    .globl kernel_context_resume
+kernel_context_resume:
+    ld      ra, 0(a0)
+    ld      sp, 8(a0)
+    ld      s0, 16(a0)
+    ld      s1, 24(a0)
+    ld      s2, 32(a0)
+    ld      s3, 40(a0)
+    ld      s4, 48(a0)
+    ld      s5, 56(a0)
+    ld      s6, 64(a0)
+    ld      s7, 72(a0)
+    ld      s8, 80(a0)
+    ld      s9, 88(a0)
+    ld      s10, 96(a0)
+    ld      s11, 104(a0)
+    li      a0, 1
+    ret
