@@ -132,9 +132,10 @@ FAULTS = {
     "fault_ebreak": ({"breakpoint"}, None),
     # QEMU reports a misaligned AMO as a load-misaligned fault; the spec allows either.
     "fault_misaligned": ({"load-misaligned", "store-misaligned"}, None),
-    "fault_load": ({"load-access-fault"}, lambda s: (1 << 40) + ((s & 0xFFFF) << 3)),
-    "fault_store": ({"store-access-fault"}, lambda s: (1 << 40) + ((s & 0xFFFF) << 3)),
-    "fault_fetch": ({"instruction-access-fault"}, lambda s: (1 << 40) + ((s & 0xFFFF) << 2)),
+    # Access faults without paging; page faults from lab 03 on (the address is not mapped).
+    "fault_load": ({"load-access-fault", "load-page-fault"}, lambda s: (1 << 40) + ((s & 0xFFFF) << 3)),
+    "fault_store": ({"store-access-fault", "store-page-fault"}, lambda s: (1 << 40) + ((s & 0xFFFF) << 3)),
+    "fault_fetch": ({"instruction-access-fault", "instruction-page-fault"}, lambda s: (1 << 40) + ((s & 0xFFFF) << 2)),
 }
 
 

@@ -16,6 +16,3 @@ extern const SyscallHandler g_syscall_table[sys::count];
 // the long way (before the fast path exists): it goes to fast_syscall() with a0..a6.
 // (Lab 02 hole: kernel/syscall.cc.)
 long syscall_dispatch(TrapFrame& frame);
-
-// user_range_ok(address, length): may the kernel read this much user memory there?
-bool user_range_ok(u64 address, u64 length);
