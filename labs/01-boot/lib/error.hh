@@ -44,3 +44,10 @@ template <typename T> class Result {
     if (!try_result_.ok()) return try_result_.error(); \
     try_result_.value();                            \
   })
+
+// TRY_ERROR(expr): evaluate an Error-returning expression; return it unless it is ok.
+#define TRY_ERROR(expr)                        \
+  do {                                         \
+    Error try_error_ = (expr);                 \
+    if (try_error_ != Error::ok) return try_error_; \
+  } while (0)
