@@ -5,6 +5,7 @@
 #   SOLUTION=1   put solutions/K over labs/K for every K <= LAB (reference kernel)
 #   SOLVED=K     (instructors) put solutions over labs 01..K only; selfcheck uses K = LAB-1
 #   T=pattern    with grade: run only tests whose name matches
+#   DEBUG=1      debug checks that cost time (e.g. poisoning freed frames)
 #
 # How a stage is composed: labs/01..LAB are stacked; where two layers hold a file at the
 # same relative path the later one wins (solutions/K sits just above labs/K). Sources
@@ -64,7 +65,7 @@ COMMON_FLAGS := $(ARCH_FLAGS) -ffreestanding -nostdlib -fno-exceptions -fno-rtti
   -fno-omit-frame-pointer -fno-stack-protector -fno-pic -fno-pie -msmall-data-limit=0 \
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-threadsafe-statics \
   -fno-tree-loop-distribute-patterns -O2 -g -Wall -Wextra -Wno-unused-parameter \
-  -DSQUALL_STAGE=$(call strip_zero,$(LABN))
+  -DSQUALL_STAGE=$(call strip_zero,$(LABN)) -DSQUALL_DEBUG=$(if $(filter 1,$(DEBUG)),1,0)
 CXXFLAGS := -std=c++20 $(COMMON_FLAGS) $(INCLUDES)
 ASFLAGS := $(COMMON_FLAGS) $(INCLUDES)
 LDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none -Wl,-z,noexecstack
@@ -226,7 +227,7 @@ host-test-run:
 	$(QEMU) -machine virt,dumpdtb=$(BUILD)/host/virt.dtb -m 128M -smp 1 -kernel $(BUILD)/host/empty.bin -append host-test -nographic >/dev/null 2>&1; \
 	for f in $(foreach f,$(HOST_TEST_RELS),$(SRC.$(f))); do \
 	  exe=$(BUILD)/host/$$(basename $$f .cc); \
-	  $(HOSTCXX) -std=c++20 -nostdinc++ -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
+	  $(HOSTCXX) -std=c++20 -nostdinc++ -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -DSQUALL_DEBUG=1 \
 	    $(INCLUDES) -Igrader/host -o $$exe $$f || { echo "host-test: $$f: build failed"; status=1; continue; }; \
 	  $$exe $(BUILD)/host/virt.dtb || { echo "host-test: $$f: FAILED"; status=1; }; \
 	done; exit $$status

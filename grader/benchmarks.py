@@ -20,9 +20,27 @@ BENCHMARKS = [
     (2, None, {"args": "run=bench_trap slice=1000 timer=sbi"}, {
         "timer_interrupt@sbi": (None, "instructions/tick", "the same, re-armed through the SBI set_timer call"),
     }),
+    (3, "bench_map", {}, {
+        "map_page": (300, "instructions/page", "map one 4 KiB page (intermediate tables present)"),
+    }),
+    (3, "bench_as", {}, {
+        "as_create": (None, "instructions", "an address space for `empty`: ELF checked, tables built, pages mapped"),
+        "as_add_stack": (None, "instructions", "one 16 KiB user stack (zeroed frames) mapped"),
+        "as_destroy": (None, "instructions", "the stack unmapped, the tables walked and every frame freed"),
+    }),
+    (3, None, {"args": "run=spawner slice=10000"}, {
+        "spawn_wait": (20000, "instructions/process", "spawn an ELF process + run an empty main + exit + wait"),
+    }),
+    (3, None, {"args": "run=pingpong,pingpong slice=0"}, {
+        "yield_switch@other_as": (None, "instructions/switch", "yield to a process in another address space"),
+    }),
+    (3, None, {"args": "run=pingpong,pingpong@1 slice=0"}, {
+        "yield_switch@same_as": (None, "instructions/switch", "yield to a process in the same address space"),
+    }),
 ]
 
 # Figures measured on other kernels on this same QEMU, shown beside ours for scale.
 PEER_FIGURES = {
     "slow_getpid": "xv6-riscv getpid round trip: 1,130 on this QEMU",
+    "spawn_wait": "xv6-riscv fork+exit+wait: 518,817 on this QEMU",
 }

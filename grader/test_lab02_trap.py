@@ -85,7 +85,8 @@ def test_fast_path_preserves_callee_saved(boot):
 def test_full_path_preserves_all_registers(boot):
     """Two programs spinning on seeded patterns in every register (a7 = 0) survive >= 50
     timer interrupts each, and the switches between them."""
-    r = run(boot, ["spinregs", "spinregs"], slice_us=1000, timeout=60)
+    # -icount: virtual time, so a busy host cannot make the guest miss ticks.
+    r = run(boot, ["spinregs", "spinregs"], slice_us=1000, icount=True, timeout=120)
     lines = r.reported("spinregs")
     if len(lines) != 2:
         r.fail("expected a spinregs line from each of the two programs, got %d" % len(lines))
@@ -205,7 +206,7 @@ def test_yield_takes_turns(boot):
 @pytest.mark.points(2)
 def test_timer_preempts_programs_that_never_yield(boot):
     """Two programs that never yield still share the CPU: the timer takes it away."""
-    r = run(boot, ["spinner", "spinner"], slice_us=1000, timeout=60)
+    r = run(boot, ["spinner", "spinner"], slice_us=1000, icount=True, timeout=120)
     pids = [int(re.match(r"pid=(\d+)", l).group(1)) for l in r.reported("spinner")]
     if len(pids) != 12:
         r.fail("expected 6 steps from each spinner, got %d lines" % len(pids))

@@ -28,7 +28,8 @@ constexpr long ticks = 8;    // ticks() -> timer interrupts taken so far
 constexpr long spawn = 9;    // spawn(name, name_length, share) -> pid; share = 1: in the caller's AS
 constexpr long wait = 10;    // wait(pid) -> its exit status, once it has exited (a child only)
 constexpr long frames = 11;  // frames() -> free physical frames
-constexpr long physical = 12;  // physical(va) -> the physical address behind va (tests only)
+constexpr long physical = 12;  // physical(va, pid) -> the physical address behind va in pid's
+                               // space (0 = mine); for the isolation tests
 constexpr long count = 16;   // the size of the syscall table (one past the last number)
 }  // namespace sys
 

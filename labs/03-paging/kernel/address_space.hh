@@ -1,0 +1,34 @@
+// kernel/address_space.hh: address spaces, apart from processes. Layer: kernel/memory.
+// An address space (AS) owns a page table and the frames mapped in it; processes live in
+// an AS, and one AS may hold several processes (the seed's item 5), each with its own
+// user stack. An AS goes away when its last process does.
+#pragma once
+#include "kernel/elf_loader.hh"
+#include "kernel/page_table.hh"
+
+constexpr int kMaxAddressSpaces = 16;
+constexpr int kStacksPerSpace = int(kUserStackSlots);
+
+struct AddressSpace {
+  u16 id = 0;        // also the ASID; 0 = unused slot (the kernel's AS is 0)
+  int processes = 0; // how many processes live here
+  u8 stacks_used = 0;  // bit k: stack slot k is taken
+  u64 entry = 0;     // the program's entry point
+  PageTable table;
+};
+
+// as_create(elf, size, why): a new AS with the program mapped and no stacks yet. On a
+// bad ELF, *why says what is wrong (Error::invalid); Error::no_memory when out of frames
+// or AS slots. Nothing is left allocated on failure.
+Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why);
+// as_add_stack(space): map a new user stack (with its guard page) for one more process;
+// returns the stack slot, and counts the process in.
+Result<int> as_add_process(AddressSpace& space);
+u64 as_stack_top(int slot);
+// as_remove_process(space, slot): unmap that stack; the last process out destroys the AS.
+void as_remove_process(AddressSpace& space, int slot);
+// as_discard_empty(space): destroy an AS that no process ever moved into.
+void as_discard_empty(AddressSpace& space);
+// as_activate(space): satp = its table (ASID = its id; no flush needed).
+void as_activate(const AddressSpace& space);
+int as_live_count();

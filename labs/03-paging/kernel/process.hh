@@ -1,0 +1,61 @@
+// kernel/process.hh: processes (lab 03: each lives in an address space, may share it,
+// may spawn and wait for children). Layer: kernel/process.
+#pragma once
+#include "kernel/address_space.hh"
+#include "kernel/trap_frame.hh"
+#include "kernel/user_programs.hh"
+
+constexpr int kMaxProcesses = 16;
+constexpr usize kKernelStackSize = 8192;
+
+enum class ProcessState : u8 { unused, runnable, zombie };
+
+// Each process's kernel stack ends exactly where its trap frame starts, so the trap
+// vector reaches both through one pointer (sscratch).
+struct alignas(16) KernelStack {
+  u8 bytes[kKernelStackSize];
+  TrapFrame frame;
+};
+
+struct Process {
+  int pid = 0;
+  int parent = 0;          // pid of the process that spawned it (0: started by the kernel)
+  ProcessState state = ProcessState::unused;
+  const UserProgram* program = nullptr;
+  u64 seed = 0;
+  i64 exit_status = 0;
+  u64 fast_sum = 0;        // fast::add's running sum
+  AddressSpace* space = nullptr;
+  int stack_slot = 0;
+  KernelStack* kernel_stack = nullptr;
+
+  TrapFrame& frame() { return kernel_stack->frame; }
+};
+
+extern Process g_processes[kMaxProcesses];
+extern KernelStack g_kernel_stacks[kMaxProcesses];
+
+// run_user_programs(names, slice): run the comma-separated programs; NAME@K starts NAME
+// inside the address space of the K-th program of the list (1-based) instead of a new
+// one (it must be the same program). `slice` in time units, 0 = no timer. Returns when
+// every process has ended; false on bad input.
+bool run_user_programs(const char* names, u64 slice);
+
+// run_started_processes(slice): run every process created so far until none is left.
+bool run_started_processes(u64 slice);
+
+// spawn(program, parent, share_space): a new process, or an error (*why says which).
+Result<int> process_spawn(const UserProgram* program, int parent, AddressSpace* share, const char** why);
+// process_start_image(name, elf, size): a process from an ELF image that is not in the
+// table (the grader's malformed-ELF test); false and a report line if refused.
+bool process_start_image(const char* name, const u8* elf, u64 size);
+
+Process& current_process();
+Process* find_process(int pid);
+void process_exit(i64 status);
+void process_kill(u64 scause, u64 sepc, u64 stval);
+void process_yield();
+void process_preempt();
+void process_reap(Process& child);  // wait collected its status: free the slot
+TrapFrame* process_next_frame();
+u64 program_seed(u64 test_seed, int index);
