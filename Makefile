@@ -6,6 +6,8 @@
 #   SOLVED=K     (instructors) put solutions over labs 01..K only; selfcheck uses K = LAB-1
 #   T=pattern    with grade: run only tests whose name matches
 #   DEBUG=1      debug checks that cost time (e.g. poisoning freed frames)
+#   PAYLOAD=prio the shared scheduler payload the kernel loads by default (lab 04 on;
+#                fifo unless set; bootargs payload=fifo|prio choose at boot)
 #
 # How a stage is composed: labs/01..LAB are stacked; where two layers hold a file at the
 # same relative path the later one wins (solutions/K sits just above labs/K). Sources
@@ -46,7 +48,7 @@ BUILD := $(BUILD_ROOT)/$(BUILD_NAME)
 layer_files = $(shell cd $(1) && find . -type f ! -name README.md ! -name '*~' ! -name '.*' | sed 's|^\./||' | sort)
 $(foreach L,$(LAYERS),$(foreach f,$(call layer_files,$(L)),$(eval SRC.$(f) := $(L)/$(f))$(eval RELS += $(f))))
 RELS := $(sort $(RELS))
-TREE_TEXT := $(foreach f,$(RELS),$(f)=$(SRC.$(f)))
+TREE_TEXT := $(foreach f,$(RELS),$(f)=$(SRC.$(f))) DEBUG=$(DEBUG) PAYLOAD=$(PAYLOAD)
 
 # ---- toolchain -----------------------------------------------------------------------
 CROSS ?= riscv64-unknown-elf-
@@ -65,7 +67,8 @@ COMMON_FLAGS := $(ARCH_FLAGS) -ffreestanding -nostdlib -fno-exceptions -fno-rtti
   -fno-omit-frame-pointer -fno-stack-protector -fno-pic -fno-pie -msmall-data-limit=0 \
   -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-threadsafe-statics \
   -fno-tree-loop-distribute-patterns -O2 -g -Wall -Wextra -Wno-unused-parameter \
-  -DSQUALL_STAGE=$(call strip_zero,$(LABN)) -DSQUALL_DEBUG=$(if $(filter 1,$(DEBUG)),1,0)
+  -DSQUALL_STAGE=$(call strip_zero,$(LABN)) -DSQUALL_DEBUG=$(if $(filter 1,$(DEBUG)),1,0) \
+  -DSQUALL_DEFAULT_PAYLOAD_PRIO=$(if $(filter prio,$(PAYLOAD)),1,0)
 CXXFLAGS := -std=c++20 $(COMMON_FLAGS) $(INCLUDES)
 ASFLAGS := $(COMMON_FLAGS) $(INCLUDES)
 LDFLAGS := -nostdlib -static -Wl,--no-relax -Wl,--build-id=none -Wl,-z,noexecstack
@@ -151,6 +154,8 @@ $(BUILD)/gen/user_programs.o: $(BUILD)/gen/user_programs.cc
 	@$(CXX) $(CXXFLAGS) -c $< -o $@
 endif
 -include $(KERNEL_OBJS:.o=.d)
+# Lab 04 on: the shared scheduler payloads, built apart and embedded (adds to KERNEL_OBJS).
+-include mk/payload.mk
 
 $(BUILD)/kernel.elf: $(KERNEL_OBJS) $(KERNEL_LD)
 	@echo "  LD      $@"

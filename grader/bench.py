@@ -36,7 +36,7 @@ def main():
         if lab > args.lab:
             continue
         try:
-            label = test or options.get("args", "").replace(" ", "_").replace("=", "-")
+            label = "_".join(x for x in (test, options.get("args", "").replace(" ", "_").replace("=", "-")) if x)
             r = stage.boot("bench-" + label, test=test, icount=True, seed=args.seed, timeout=120, **options)
         except QemuFailed as e:
             print("bench: %s: %s" % (label, e))

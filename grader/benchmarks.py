@@ -37,6 +37,14 @@ BENCHMARKS = [
     (3, None, {"args": "run=pingpong,pingpong@1 slice=0"}, {
         "yield_switch@same_as": (None, "instructions/switch", "yield to a process in the same address space"),
     }),
+    (4, "bench_payload", {"args": "payload=fifo"}, {
+        "add_task@fifo": (100, "instructions/call", "add_task of the FIFO payload, through its entry table"),
+        "pop_task@fifo": (100, "instructions/call", "pop_task (a run) of the FIFO payload"),
+    }),
+    (4, "bench_payload", {"args": "payload=prio"}, {
+        "add_task@prio": (100, "instructions/call", "add_task of the priority payload (8 levels)"),
+        "pop_task@prio": (100, "instructions/call", "pop_task (a run) of the priority payload"),
+    }),
 ]
 
 # Figures measured on other kernels on this same QEMU, shown beside ours for scale.

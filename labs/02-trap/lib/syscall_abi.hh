@@ -25,11 +25,14 @@ constexpr long report = 6;   // report(buffer, length): a grader line ("@<nonce>
 constexpr long echo = 7;     // echo(a0..a5) -> echo_mix(a0..a5)
 constexpr long ticks = 8;    // ticks() -> timer interrupts taken so far
 // Lab 03 on (-ENOSYS before):
-constexpr long spawn = 9;    // spawn(name, name_length, share) -> pid; share = 1: in the caller's AS
+constexpr long spawn = 9;    // spawn(name, share) -> pid; name NUL-terminated; share = 1: in the caller's AS
 constexpr long wait = 10;    // wait(pid) -> its exit status, once it has exited (a child only)
 constexpr long frames = 11;  // frames() -> free physical frames
 constexpr long physical = 12;  // physical(va, pid) -> the physical address behind va in pid's
                                // space (0 = mine); for the isolation tests
+// Lab 04 on:
+constexpr long executor = 13;  // executor(entry, arg): where this process's executor starts
+                               // afresh after the kernel switched away from it
 constexpr long count = 16;   // the size of the syscall table (one past the last number)
 }  // namespace sys
 
@@ -38,7 +41,9 @@ constexpr long null = 0;     // null() -> 0: the cheapest possible round trip
 constexpr long echo = 1;     // echo(a0..a5) -> echo_mix(a0..a5)
 constexpr long getpid = 2;   // getpid() -> pid
 constexpr long add = 3;      // add(v) -> running sum of every v added by this program
-constexpr long count = 4;    // the number of fast functions
+constexpr long yield = 4;    // lab 04 on: yield() -> the kernel pops the shared scheduler
+                             // (see kernel/executor.cc); 0 = nothing left, 1 = your turn
+constexpr long count = 5;    // the number of fast functions
 }  // namespace fast
 
 constexpr long kErrNoSys = 38;

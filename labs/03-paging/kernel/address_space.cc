@@ -5,11 +5,16 @@
 #include "kernel/kernel_space.hh"
 #include "kernel/panic.hh"
 
+// Lab 04 on: map the shared payload into a new user table (weak: absent before).
+[[gnu::weak]] Error map_shared_payload(PageTable& table);
+[[gnu::weak]] void unmap_shared_payload(PageTable& table);
+
 namespace {
 AddressSpace g_spaces[kMaxAddressSpaces];  // slot i has ASID i + 1
 
 void destroy(AddressSpace& space) {
   unshare_kernel_mappings(space.table);
+  if (unmap_shared_payload) unmap_shared_payload(space.table);  // shared subtrees: not ours to free
   space.table.destroy();  // frees every owned frame and the table frames
   space = AddressSpace{};
 }
@@ -35,7 +40,13 @@ Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why) {
   space->table = table.value();
   space->id = u16(space - g_spaces + 1);
   share_kernel_mappings(space->table);
-  Error mapped = elf_map(space->table, elf, image.value());
+  Error mapped = map_shared_payload ? map_shared_payload(space->table) : Error::ok;
+  if (mapped != Error::ok) {
+    *why = "cannot map the shared payload";
+    destroy(*space);
+    return mapped;
+  }
+  mapped = elf_map(space->table, elf, image.value());
   if (mapped != Error::ok) {
     *why = mapped == Error::not_implemented ? "elf_map is not written yet (TODO(lab03) in kernel/elf_map.cc)"
                                             : "cannot map the program";
@@ -98,4 +109,10 @@ int as_live_count() {
   int n = 0;
   for (const AddressSpace& s : g_spaces) n += s.id != 0;
   return n;
+}
+
+AddressSpace* as_find(u64 id) {
+  if (id == 0 || id > u64(kMaxAddressSpaces)) return nullptr;
+  AddressSpace& space = g_spaces[id - 1];
+  return space.id == id ? &space : nullptr;
 }

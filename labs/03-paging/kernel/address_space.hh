@@ -32,3 +32,5 @@ void as_discard_empty(AddressSpace& space);
 // as_activate(space): satp = its table (ASID = its id; no flush needed).
 void as_activate(const AddressSpace& space);
 int as_live_count();
+// as_find(id): the live AS with that id, or nullptr (ids from untrusted data are fine).
+AddressSpace* as_find(u64 id);

@@ -12,6 +12,8 @@
 #include "lib/string.hh"
 
 extern "C" const UserProgram __user_programs_start[], __user_programs_end[];
+// Lab 04 on: the shared payload's base address, passed to every program (weak: absent before).
+[[gnu::weak]] u64 shared_payload_base();
 
 Process g_processes[kMaxProcesses];
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
@@ -61,14 +63,9 @@ Result<int> start_in(AddressSpace* space, const UserProgram* program, int parent
   p->space = space;
   p->stack_slot = slot.value();
   p->kernel_stack = &g_kernel_stacks[index];
-  TrapFrame& f = p->frame();
-  memset(&f, 0, sizeof f);
-  f.regs[reg::sp] = as_stack_top(slot.value());
-  f.regs[reg::a0] = p->seed;
-  f.sepc = space->entry;
-  u64 sstatus;
-  asm volatile("csrr %0, sstatus" : "=r"(sstatus));
-  f.sstatus = (sstatus & ~(kSstatusSpp | kSstatusSum)) | kSstatusSpie;  // U-mode, interrupts on
+  process_reset_frame(*p, space->entry, p->seed);
+  p->frame().regs[reg::a1] = shared_payload_base ? shared_payload_base() : 0;
+  p->frame().regs[reg::a2] = space->id;
   return p->pid;
 }
 
@@ -105,6 +102,23 @@ u64 program_seed(u64 test_seed, int index) {
 
 Process& current_process() { return g_processes[g_current]; }
 
+void process_reset_frame(Process& p, u64 pc, u64 a0) {
+  TrapFrame& f = p.frame();
+  memset(&f, 0, sizeof f);
+  f.regs[reg::sp] = as_stack_top(p.stack_slot);
+  f.regs[reg::a0] = a0;
+  f.sepc = pc;
+  u64 sstatus;
+  asm volatile("csrr %0, sstatus" : "=r"(sstatus));
+  f.sstatus = (sstatus & ~(kSstatusSpp | kSstatusSum)) | kSstatusSpie;  // U-mode, interrupts on
+}
+
+void process_switch_to(Process& p) {
+  KASSERT(p.state == ProcessState::runnable);
+  g_current = int(&p - g_processes);
+  as_activate(*p.space);
+}
+
 Process* find_process(int pid) {
   if (pid <= 0) return nullptr;
   for (Process& p : g_processes)
@@ -133,6 +147,13 @@ void process_kill(u64 scause, u64 sepc, u64 stval) {
           reinterpret_cast<void*>(sepc), stval);
   report("kill %s pid=%d cause=%s scause=%lu sepc=%lx stval=%lx", p.program->name, p.pid, scause_name(scause),
          scause, sepc, stval);
+  end_process(p, -1);
+}
+
+void process_terminate(Process& p, const char* reason) {
+  KASSERT(p.state == ProcessState::runnable);
+  kprintf("kill: %s (pid %d): %s\n", p.program->name, p.pid, reason);
+  report("kill %s pid=%d cause=%s", p.program->name, p.pid, reason);
   end_process(p, -1);
 }
 

@@ -28,6 +28,8 @@ struct Process {
   AddressSpace* space = nullptr;
   int stack_slot = 0;
   KernelStack* kernel_stack = nullptr;
+  u64 executor_entry = 0;  // lab 04: where its executor starts afresh (0 = none registered)
+  u64 executor_arg = 0;
 
   TrapFrame& frame() { return kernel_stack->frame; }
 };
@@ -54,8 +56,16 @@ Process& current_process();
 Process* find_process(int pid);
 void process_exit(i64 status);
 void process_kill(u64 scause, u64 sepc, u64 stval);
+// process_terminate(p, reason): end a runnable process for a reason of the kernel's.
+void process_terminate(Process& p, const char* reason);
 void process_yield();
 void process_preempt();
-void process_reap(Process& child);  // wait collected its status: free the slot
+void process_reap(Process& child);
+// process_reset_frame(p, pc, a0): p's next return to user mode starts at pc with a fresh
+// stack and a0 (its old registers are dropped: the seed's "context discarded").
+void process_reset_frame(Process& p, u64 pc, u64 a0);
+// process_switch_to(p): make p the running process (its table active); the caller then
+// returns p's frame to user mode.
+void process_switch_to(Process& p);  // wait collected its status: free the slot
 TrapFrame* process_next_frame();
 u64 program_seed(u64 test_seed, int index);

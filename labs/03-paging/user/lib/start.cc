@@ -5,4 +5,13 @@
 
 int main(u64 seed);
 
-extern "C" [[noreturn, gnu::section(".text.start")]] void _start(u64 seed) { sys_exit(main(seed)); }
+// From lab 04 on the kernel also passes a1 = the shared payload's base address and
+// a2 = this process's address-space id (both 0 before). user/lib/payload.cc reads them.
+u64 g_start_payload_base;
+u64 g_start_as_id;
+
+extern "C" [[noreturn, gnu::section(".text.start")]] void _start(u64 seed, u64 payload_base, u64 as_id) {
+  g_start_payload_base = payload_base;
+  g_start_as_id = as_id;
+  sys_exit(main(seed));
+}

@@ -1,0 +1,127 @@
+// kernel/payload.cc: loading the payload and calling it from the kernel.
+// Layer: kernel/sched.
+#include "kernel/payload.hh"
+#include "kernel/console.hh"
+#include "kernel/frame_alloc.hh"
+#include "kernel/kernel_space.hh"
+#include "kernel/panic.hh"
+#include "kernel/process.hh"
+#include "lib/payload_check.hh"
+#include "lib/string.hh"
+
+namespace {
+PayloadImage g_payload;
+bool g_loaded;
+
+template <typename Fn> Fn entry(u64 address) { return reinterpret_cast<Fn>(address); }
+void* state() { return reinterpret_cast<void*>(g_payload.header.state); }
+
+bool kernel_can_run(void*, const TaskMeta* task) { return task->as_id == 0; }
+
+void free_frames() {
+  for (u64 i = 0; i < g_payload.pages; i++) frame_free(g_payload.frames[i]);
+  g_payload.pages = 0;
+}
+}  // namespace
+
+// The user-mode mapping of the payload is the same in every user table, so it is built
+// once, in a template table, and every user table points its top-level entry for the
+// payload's GiB at the template's subtree (as it does for the kernel's RAM).
+namespace {
+PageTable g_user_template;
+constexpr u64 kPayloadRootIndex = kPayloadBase >> 30;
+static_assert(kPayloadMaxSize <= (1ull << 30) && (kPayloadBase & ((1ull << 30) - 1)) == 0);
+u64* root_entries(const PageTable& table) { return reinterpret_cast<u64*>(table.root()); }
+}  // namespace
+
+// For lab 03's weak hooks: every new user table gets the payload; every program its base.
+Error map_shared_payload(PageTable& table) {
+  if (g_loaded) root_entries(table)[kPayloadRootIndex] = root_entries(g_user_template)[kPayloadRootIndex];
+  return Error::ok;
+}
+void unmap_shared_payload(PageTable& table) { root_entries(table)[kPayloadRootIndex] = 0; }
+u64 shared_payload_base() { return g_loaded ? kPayloadBase : 0; }
+
+bool payload_loaded() { return g_loaded; }
+const PayloadImage& payload_image() { return g_payload; }
+
+bool payload_load(const u8* image, u64 size, const char* origin) {
+  KASSERT(!g_loaded);
+  PayloadCheck check = payload_check_header(image, size, kPayloadBase);
+  if (!check.ok) {
+    kprintf("payload: %s refused: %s\n", origin, check.reason);
+    report("payload refused %s", check.reason);
+    return false;
+  }
+  // From here on only the kernel's copy of the header is used: the mapped one is
+  // readable by everyone and the image may live in memory someone else controls.
+  memcpy(&g_payload.header, image, sizeof(PayloadHeader));
+  const PayloadHeader& h = g_payload.header;
+  u64 bytes = h.end - kPayloadBase;
+  for (u64 offset = 0; offset < bytes; offset += kPageSize) {
+    Result<u64> frame = frame_alloc();
+    if (!frame.ok()) {
+      free_frames();
+      kprintf("payload: out of memory\n");
+      return false;
+    }
+    g_payload.frames[g_payload.pages++] = frame.value();
+    memcpy(reinterpret_cast<void*>(frame.value()), image + offset, min_of(kPageSize, size - offset));
+  }
+  Error e = payload_map_into(kernel_page_table(), g_payload, false);
+  if (e == Error::ok) {
+    Result<PageTable> made = PageTable::create();
+    e = made.ok() ? payload_map_into(g_user_template = made.value(), g_payload, true) : made.error();
+  }
+  if (e != Error::ok) {
+    kprintf("payload: cannot map it into the kernel's table: %s\n", error_name(e));
+    report("payload refused mapping %s", error_name(e));
+    free_frames();
+    return false;
+  }
+  asm volatile("sfence.vma zero, zero");
+  g_loaded = true;
+  i64 r = entry<PayloadInitFn>(h.entries.init)(state(), h.state_size);
+  if (r < 0) {
+    kprintf("payload: init failed (%ld)\n", r);
+    return false;
+  }
+  char name[sizeof h.name + 1] = {};
+  memcpy(name, h.name, sizeof h.name);
+  kprintf("payload: %s (%s, ABI %u.%u, %lu pages) at %p\n", origin, name, h.abi_major, h.abi_minor,
+          g_payload.pages, reinterpret_cast<void*>(kPayloadBase));
+  report("payload loaded name=%s levels=%u", h.levels == 1 ? "fifo" : "prio", h.levels);
+  report("payload frames rodata=%lx data=%lx", g_payload.frames[0],
+         g_payload.frames[(h.data_start - kPayloadBase) / kPageSize]);
+  return true;
+}
+
+i64 payload_add(u64 repr, u64 as_id, u64 priority) {
+  return entry<PayloadAddTaskFn>(g_payload.header.entries.add_task)(state(), repr, as_id, priority);
+}
+
+i64 payload_remove(u64 task_id) {
+  return entry<PayloadRemoveTaskFn>(g_payload.header.entries.remove_task)(state(), task_id);
+}
+
+PopResult payload_pop_kernel() {
+  PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), kernel_can_run, nullptr);
+  // Only what can be true survives: a run must be a kernel task, a yield must name
+  // some other AS; anything else (or an unknown kind) counts as corruption.
+  bool sane = (r.kind == PopKind::run && r.as_id == 0) || (r.kind == PopKind::yield && r.as_id != 0) ||
+              r.kind == PopKind::done || r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
+  if (!sane) r.kind = PopKind::corrupt;
+  return r;
+}
+
+bool payload_stats(PayloadStats* out) {
+  return entry<PayloadStatsFn>(g_payload.header.entries.stats)(state(), out) >= 0;
+}
+
+void payload_recover(const char* why) {
+  kprintf("payload: corrupt scheduler data (%s): starting it afresh\n", why);
+  report("payload reset reason=%s", why);
+  entry<PayloadInitFn>(g_payload.header.entries.init)(state(), g_payload.header.state_size);
+  for (Process& p : g_processes)
+    if (p.state == ProcessState::runnable && p.executor_entry != 0) process_terminate(p, "payload-reset");
+}

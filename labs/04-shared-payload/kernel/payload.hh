@@ -1,0 +1,40 @@
+// kernel/payload.hh: the shared scheduler payload on the kernel's side: loading,
+// checking, mapping it at one VA into every table, and calling it without trusting it.
+// Layer: kernel/sched. The payload itself is payload/*.cc; its ABI lib/payload_abi.hh.
+#pragma once
+#include "kernel/page_table.hh"
+#include "lib/payload_abi.hh"
+
+constexpr u64 kPayloadMaxPages = kPayloadMaxSize / kPageSize;
+
+// The loaded payload: the kernel's own copy of its (checked) header, and the frames that
+// hold it. Every table maps these same frames: shared, never copied.
+struct PayloadImage {
+  PayloadHeader header;
+  u64 pages = 0;
+  u64 frames[kPayloadMaxPages];
+};
+
+// payload_load(image, size, origin): check the header, copy the image into fresh frames,
+// map it into the kernel's table and initialise the scheduler. On a bad image: a clear
+// message, a report line ("payload refused <reason>") and false; nothing is mapped.
+bool payload_load(const u8* image, u64 size, const char* origin);
+bool payload_loaded();
+const PayloadImage& payload_image();
+
+// payload_map_into(table, image, for_user): map every page of the payload at its VA:
+// for the kernel (for_user = false) rodata R, text R-X, data RW-; for a user table
+// rodata R, text execute-only, data RW, all U. Not owned: destroy() leaves the frames.
+// (Lab 04 hole: kernel/payload_map.cc.)
+Error payload_map_into(PageTable& table, const PayloadImage& image, bool for_user);
+
+// Calls into the payload from the kernel (the kernel's table must be active). Results
+// are checked: anything impossible is treated as corruption (payload_recover).
+i64 payload_add(u64 repr, u64 as_id, u64 priority);
+i64 payload_remove(u64 task_id);
+PopResult payload_pop_kernel();  // can_run: tasks of AS 0
+bool payload_stats(PayloadStats* out);
+
+// payload_recover(why): the data was found corrupt: report it, initialise the scheduler
+// again and end every process whose tasks were lost (those with an executor).
+void payload_recover(const char* why);

@@ -1,0 +1,30 @@
+// user/lib/payload.hh: the shared scheduler from user code (lab 04 on). Layer: user/lib.
+// The payload is mapped at the same address in this AS as in every other: its header
+// and rodata are readable, its code execute-only, its data read-write. User code calls
+// the entries directly; only switching to another AS needs the kernel (fast::yield).
+#pragma once
+#include "lib/payload_abi.hh"
+#include "user/lib/syscall.hh"
+
+// The payload's header (nullptr if the kernel passed none) and this process's AS id.
+const PayloadHeader* payload_header();
+u16 my_as_id();
+
+i64 task_add(u64 repr, u64 priority);       // a task of this AS -> its id
+PopResult task_pop();                       // can_run: tasks of this AS
+i64 task_remove(u64 task_id);
+i64 task_set_state(u64 task_id, TaskState state);
+i64 payload_read_stats(PayloadStats* out);
+
+// fast_yield(): let the kernel pop for the others; 0 = nothing is ready anywhere, 1 = the
+// next task is ours. If it is another AS's, this process's context is dropped: it comes
+// back later at its executor entry.
+inline long fast_yield() { return fastcall0(fast::yield); }
+
+// executor_run(run): register this process's executor with the kernel and run it: pop,
+// run our tasks with run(repr, id), yield when the next task is another AS's, and exit
+// when nothing is left. Never returns.
+using TaskRunner = void (*)(u64 repr, u32 id);
+[[noreturn]] void executor_run(TaskRunner run);
+// executor_register(run): only the registration (programs that add tasks after it).
+void executor_register(TaskRunner run);
