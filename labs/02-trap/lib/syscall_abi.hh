@@ -31,8 +31,12 @@ constexpr long frames = 11;  // frames() -> free physical frames
 constexpr long physical = 12;  // physical(va, pid) -> the physical address behind va in pid's
                                // space (0 = mine); for the isolation tests
 // Lab 04 on:
-constexpr long executor = 13;  // executor(entry, arg): where this process's executor starts
-                               // afresh after the kernel switched away from it
+constexpr long executor = 13;  // executor(entry, arg, mailbox): where this process's executor
+                               // starts afresh after the kernel switched away from it; lab 05:
+                               // mailbox = its PreemptMailbox (lib/executor_abi.hh) or 0
+// Lab 05 on:
+constexpr long resume_preempted = 14;  // resume_preempted(task_id): continue a timed-out task
+constexpr long sched_stats = 15;       // sched_stats(SchedStats* out) -> 0
 constexpr long count = 16;   // the size of the syscall table (one past the last number)
 }  // namespace sys
 

@@ -60,6 +60,18 @@ Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why) {
 }
 
 Result<int> as_add_process(AddressSpace& space) {
+  Result<int> slot = as_add_stack(space);
+  if (slot.ok()) space.processes++;
+  return slot;
+}
+
+void as_remove_process(AddressSpace& space, int slot) {
+  KASSERT(space.id != 0 && space.processes > 0);
+  as_remove_stack(space, slot);
+  if (--space.processes == 0) destroy(space);
+}
+
+Result<int> as_add_stack(AddressSpace& space) {
   for (int slot = 0; slot < kStacksPerSpace; slot++) {
     if (space.stacks_used & (1 << slot)) continue;
     u64 bottom = as_stack_top(slot) - kUserStackPages * kPageSize;
@@ -78,14 +90,14 @@ Result<int> as_add_process(AddressSpace& space) {
       }
     }
     space.stacks_used |= u8(1 << slot);
-    space.processes++;
+    space.stacks_created++;
     return slot;
   }
   return Error::no_memory;
 }
 
-void as_remove_process(AddressSpace& space, int slot) {
-  KASSERT(space.id != 0 && space.processes > 0 && (space.stacks_used & (1 << slot)));
+void as_remove_stack(AddressSpace& space, int slot) {
+  KASSERT(space.id != 0 && slot >= 0 && slot < kStacksPerSpace && (space.stacks_used & (1 << slot)));
   u64 bottom = as_stack_top(slot) - kUserStackPages * kPageSize;
   for (u64 page = 0; page < kUserStackPages; page++) {
     Result<u64> pa = space.table.unmap(bottom + page * kPageSize);
@@ -93,7 +105,6 @@ void as_remove_process(AddressSpace& space, int slot) {
   }
   asm volatile("sfence.vma zero, %0" : : "r"(u64(space.id)) : "memory");
   space.stacks_used &= u8(~(1 << slot));
-  if (--space.processes == 0) destroy(space);
 }
 
 void as_discard_empty(AddressSpace& space) {

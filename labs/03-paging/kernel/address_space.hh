@@ -13,6 +13,7 @@ struct AddressSpace {
   u16 id = 0;        // also the ASID; 0 = unused slot (the kernel's AS is 0)
   int processes = 0; // how many processes live here
   u8 stacks_used = 0;  // bit k: stack slot k is taken
+  u32 stacks_created = 0;  // stacks ever mapped here (lab 05 reports it)
   u64 entry = 0;     // the program's entry point
   PageTable table;
 };
@@ -21,12 +22,16 @@ struct AddressSpace {
 // bad ELF, *why says what is wrong (Error::invalid); Error::no_memory when out of frames
 // or AS slots. Nothing is left allocated on failure.
 Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why);
-// as_add_stack(space): map a new user stack (with its guard page) for one more process;
+// as_add_process(space): map a new user stack (with its guard page) for one more process;
 // returns the stack slot, and counts the process in.
 Result<int> as_add_process(AddressSpace& space);
 u64 as_stack_top(int slot);
 // as_remove_process(space, slot): unmap that stack; the last process out destroys the AS.
 void as_remove_process(AddressSpace& space, int slot);
+// as_add_stack / as_remove_stack: just a stack (lab 05: a fresh executor stack after a
+// timeout), without counting a process.
+Result<int> as_add_stack(AddressSpace& space);
+void as_remove_stack(AddressSpace& space, int slot);
 // as_discard_empty(space): destroy an AS that no process ever moved into.
 void as_discard_empty(AddressSpace& space);
 // as_activate(space): satp = its table (ASID = its id; no flush needed).

@@ -14,6 +14,10 @@
 extern "C" const UserProgram __user_programs_start[], __user_programs_end[];
 // Lab 04 on: the shared payload's base address, passed to every program (weak: absent before).
 [[gnu::weak]] u64 shared_payload_base();
+// Lab 05 on: a timer tick interrupted p: save its running task apart; a process ends:
+// forget its saved tasks (weak: absent before).
+[[gnu::weak]] void timeout_task(Process& p);
+[[gnu::weak]] void timeout_forget(const Process& p);
 
 Process g_processes[kMaxProcesses];
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
@@ -69,6 +73,8 @@ Result<int> start_in(AddressSpace* space, const UserProgram* program, int parent
   return p->pid;
 }
 
+u64 g_timeouts, g_switches;  // system-wide, since boot
+
 // The next runnable slot after `from` in round-robin order (maybe `from`), or -1.
 int next_runnable(int from) {
   for (int step = 1; step <= g_slot_limit; step++) {
@@ -78,9 +84,15 @@ int next_runnable(int from) {
   return -1;
 }
 
+void switch_to_next() {
+  int next = next_runnable(g_current);
+  if (next >= 0) g_current = next;
+}
+
 // A process is over: give back its stack (and its AS if it was the last one there).
 void end_process(Process& p, i64 status) {
   p.exit_status = status;
+  if (timeout_forget) timeout_forget(p);
   as_remove_process(*p.space, p.stack_slot);
   p.space = nullptr;
   Process* parent = find_process(p.parent);
@@ -137,7 +149,11 @@ Result<int> process_spawn(const UserProgram* program, int parent, AddressSpace* 
 
 void process_exit(i64 status) {
   Process& p = current_process();
-  if (p.parent == 0) report("exit %s pid=%d status=%ld", p.program->name, p.pid, status);  // a parent learns by wait
+  if (p.parent == 0) {  // a parent learns by wait
+    report("exit %s pid=%d status=%ld", p.program->name, p.pid, status);
+    report("sched %s pid=%d timeouts=%lu switches=%lu stacks=%u", p.program->name, p.pid, p.timeouts, p.switches,
+           p.space->stacks_created);
+  }
   end_process(p, status);
 }
 
@@ -163,11 +179,23 @@ void process_reap(Process& child) {
 }
 
 void process_yield() {
-  int next = next_runnable(g_current);
-  if (next >= 0) g_current = next;
+  current_process().switches++;
+  g_switches++;
+  switch_to_next();
 }
 
-void process_preempt() { process_yield(); }
+// A switch forced by the timer is a timeout (the seed's item 2). Lab 05 also saves the
+// interrupted task apart so the process's other tasks can go on (timeout_task).
+void process_preempt() {
+  Process& p = current_process();
+  p.timeouts++, p.switches++;
+  g_timeouts++, g_switches++;
+  if (timeout_task) timeout_task(p);
+  switch_to_next();
+}
+
+u64 system_timeouts() { return g_timeouts; }
+u64 system_switches() { return g_switches; }
 
 TrapFrame* process_next_frame() {
   if (current_process().state != ProcessState::runnable) {

@@ -30,6 +30,10 @@ struct Process {
   KernelStack* kernel_stack = nullptr;
   u64 executor_entry = 0;  // lab 04: where its executor starts afresh (0 = none registered)
   u64 executor_arg = 0;
+  u64 executor_mailbox = 0;  // lab 05: the runtime's PreemptMailbox (user address, 0 = none)
+  u64 timeouts = 0;        // switches forced by the timer
+  u64 switches = 0;        // all switches away from it (timeouts included)
+  u32 idle_yields = 0;     // lab 05: fast yields in a row that found nothing to run
 
   TrapFrame& frame() { return kernel_stack->frame; }
 };
@@ -68,4 +72,7 @@ void process_reset_frame(Process& p, u64 pc, u64 a0);
 // returns p's frame to user mode.
 void process_switch_to(Process& p);  // wait collected its status: free the slot
 TrapFrame* process_next_frame();
+// Timeouts and switches of all processes since boot (the system-wide timeout rate).
+u64 system_timeouts();
+u64 system_switches();
 u64 program_seed(u64 test_seed, int index);

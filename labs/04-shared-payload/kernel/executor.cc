@@ -37,6 +37,9 @@ Process* executor_of(u64 as_id) {
 [[noreturn]] void resume_someone() { user_resume(process_next_frame()); }
 }  // namespace
 
+// Lab 05 on: is this executor yielding in a storm (weak: absent before)?
+[[gnu::weak]] bool yield_storm(Process& caller);
+
 // stage_prepare (lab 03's weak hook): load the payload, add the kernel's own tasks.
 bool stage_prepare() {
   if (payload_loaded()) return true;  // a kernel test got here first
@@ -61,6 +64,7 @@ long do_executor(TrapFrame& f) {
   if (f.a(0) < kUserBase || f.a(0) >= kUserTop) return -kErrInvalid;
   current_process().executor_entry = f.a(0);
   current_process().executor_arg = f.a(1);
+  current_process().executor_mailbox = f.a(2);  // lab 05's runtime; checked when used
   return 0;
 }
 
@@ -71,13 +75,21 @@ long fast_yield(long, long, long, long, long, long) {
   Process& caller = current_process();
   if (!caller.executor_entry || !payload_loaded()) return -kErrInvalid;
   kernel_space_enter();  // the payload's code is mapped without U only in the kernel's table
+  if (yield_storm && yield_storm(caller)) {  // lab 05: an executor that only yields waits its turn
+    process_reset_frame(caller, caller.executor_entry, caller.executor_arg);
+    process_yield();
+    resume_someone();
+  }
+  bool ran_kernel_task = false;
   for (int round = 0; round < kPopRounds; round++) {
     PopResult r = payload_pop_kernel();
     if (r.kind == PopKind::run) {
       if (!run_kernel_task(r)) break;
+      ran_kernel_task = true;
       continue;
     }
     if (r.kind == PopKind::done) {
+      caller.idle_yields++;  // nothing anywhere: an executor that keeps asking is spinning
       as_activate(*caller.space);
       return 0;
     }
@@ -87,6 +99,7 @@ long fast_yield(long, long, long, long, long, long) {
     }
     if (r.kind != PopKind::yield) break;  // corrupt
     if (r.as_id == caller.space->id) {
+      if (!ran_kernel_task) caller.idle_yields++;  // yielded to itself: nothing happened
       as_activate(*caller.space);
       return 1;  // your turn
     }
@@ -96,6 +109,7 @@ long fast_yield(long, long, long, long, long, long) {
       continue;
     }
     report("switch to=%u", r.as_id);
+    caller.switches++, caller.idle_yields = 0;
     process_reset_frame(caller, caller.executor_entry, caller.executor_arg);
     process_reset_frame(*target, target->executor_entry, target->executor_arg);
     process_switch_to(*target);

@@ -104,6 +104,10 @@ i64 payload_remove(u64 task_id) {
   return entry<PayloadRemoveTaskFn>(g_payload.header.entries.remove_task)(state(), task_id);
 }
 
+i64 payload_set_state(u64 task_id, TaskState new_state) {
+  return entry<PayloadSetTaskStateFn>(g_payload.header.entries.set_task_state)(state(), task_id, u64(new_state));
+}
+
 PopResult payload_pop_kernel() {
   PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), kernel_can_run, nullptr);
   // Only what can be true survives: a run must be a kernel task, a yield must name

@@ -32,6 +32,7 @@ Error payload_map_into(PageTable& table, const PayloadImage& image, bool for_use
 // are checked: anything impossible is treated as corruption (payload_recover).
 i64 payload_add(u64 repr, u64 as_id, u64 priority);
 i64 payload_remove(u64 task_id);
+i64 payload_set_state(u64 task_id, TaskState state);
 PopResult payload_pop_kernel();  // can_run: tasks of AS 0
 bool payload_stats(PayloadStats* out);
 

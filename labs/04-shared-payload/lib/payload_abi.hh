@@ -13,7 +13,7 @@
 // RISC-V LP64 calling convention; their addresses are absolute and live in the header.
 // Entries that return i64 give >= 0 on success and -Error (lib/error.hh) on failure:
 //   -invalid    a bad argument (priority > 7, as_id > 0xffff, an id no task ever had)
-//   -no_space   the task table is full
+//   -no_space   the task table is full, or the AS has kPayloadQuotaPerAs live tasks
 //   -not_found  a stale id (that task was removed)
 //   -io         the payload's data is corrupt (kPayloadCorrupt): user code scribbled on it
 #pragma once
@@ -28,6 +28,7 @@ inline constexpr u64 kPayloadPageSize = 4096;
 inline constexpr u64 kPayloadMaxSize = 1ull << 20;  // the VA window the kernel reserves
 inline constexpr u32 kPayloadMaxTasks = 256;        // task table capacity
 inline constexpr u32 kPayloadLevels = 8;            // priorities 0..7, 0 = highest
+inline constexpr u32 kPayloadQuotaPerAs = 128;      // live tasks one user AS may hold (AS 0: no limit)
 inline constexpr u32 kPayloadEntryCount = 7;        // entries of ABI 1.0
 inline constexpr Error kPayloadCorrupt = Error::io;
 

@@ -62,6 +62,8 @@ i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   SchedState* s = static_cast<SchedState*>(state);
   if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
   if (as_id > 0xffff || priority >= kPayloadLevels) return refuse(s, Error::invalid);
+  u16* quota = (as_id != 0 && as_id < kQuotaTrackedSpaces) ? &s->tasks_of_as[as_id] : nullptr;
+  if (quota && *quota >= kPayloadQuotaPerAs) return refuse(s, Error::no_space);
   u32 i = s->free_head;
   if (i == kNil) return refuse(s, Error::no_space);
   if (i >= kPayloadMaxTasks) return corrupt(s);
@@ -72,6 +74,7 @@ i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   s->free_head = u16(next);
   u32 id = task_id(next_generation(t.meta.id), i);
   t.meta = TaskMeta{repr, id, u16(as_id), u8(priority), TaskState::ready};
+  if (quota) ++*quota;
   s->stats.adds++;
   return id;
 }
@@ -112,6 +115,8 @@ i64 payload_remove_task(void* state, u64 id) {
   u32 i = u32(found);
   TaskSlot& t = s->slots[i];
   if (t.meta.state == TaskState::ready && !ready_unlink(s, i)) return corrupt(s);
+  u32 as_id = t.meta.as_id;
+  if (as_id != 0 && as_id < kQuotaTrackedSpaces && s->tasks_of_as[as_id] > 0) s->tasks_of_as[as_id]--;
   t.meta.state = TaskState::free;
   t.prev = kNil;
   t.next = s->free_head;

@@ -16,6 +16,7 @@
 #include "lib/payload_abi.hh"
 
 inline constexpr u16 kNil = 0xffff;
+inline constexpr u32 kQuotaTrackedSpaces = 64;  // user AS ids below this have a task quota
 inline constexpr u32 kSchedStateMagic = 0x54445153;  // "SQDT": set by init
 inline constexpr u32 kMaxGeneration = 0x7fff;        // ids stay positive as i32
 
@@ -43,6 +44,7 @@ struct SchedState {
   ReadyQueue levels[kPayloadLevels];
   PayloadStats stats;  // counters only; ready/live/capacity/levels are filled by stats()
   TaskSlot slots[kPayloadMaxTasks];
+  u16 tasks_of_as[kQuotaTrackedSpaces];  // live tasks per user AS (1..63): the quota (seed item 14)
 };
 
 // sched_ok(s): s was initialised (a cheap check; it proves nothing about the rest).
