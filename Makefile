@@ -42,7 +42,8 @@ SOLVED_NUMS := $(if $(filter 0,$(SOLVEDN)),,$(wordlist 1,$(call strip_zero,$(SOL
 LAYERS := $(foreach k,$(STAGE_NUMS),$(wildcard labs/$(k)-*) $(if $(filter $(k),$(SOLVED_NUMS)),$(wildcard solutions/$(k)-*)))
 BUILD_NAME := lab$(LABN)$(if $(filter 0,$(SOLVEDN)),,$(if $(filter $(LABN),$(SOLVEDN)),-solution,-solved$(SOLVEDN)))
 BUILD_ROOT ?= build
-BUILD := $(BUILD_ROOT)/$(BUILD_NAME)
+# Absolute, so targets have the same names whoever runs make (dependency files name them).
+BUILD := $(abspath $(BUILD_ROOT))/$(BUILD_NAME)
 
 # Compose: for every relative path, the topmost layer's file.
 layer_files = $(shell cd $(1) && find . -type f ! -name README.md ! -name '*~' ! -name '.*' | sed 's|^\./||' | sort)

@@ -54,7 +54,7 @@ def test_pop_order_across_address_spaces(boot, payload):
     """Tasks of two user ASes and the kernel run in the order the grader predicts; Yield
     comes exactly when the next task belongs to another AS."""
     ktasks = secrets.randbelow(4)
-    r = boot(args="run=tasks,tasks slice=0 ktasks=%d payload=%s" % (ktasks, payload))
+    r = boot(args="run=tasks,tasks slice=0 ktasks=%d payload=%s trace=sched" % (ktasks, payload))
     r.forbid(r"^panic:", r"kernel trap:", r"payload reset")
     m = r.one("payload", r"loaded name=(\w+) levels=(\d+)")
     if m.group(1) != payload:

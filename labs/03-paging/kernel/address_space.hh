@@ -15,6 +15,7 @@ struct AddressSpace {
   u8 stacks_used = 0;  // bit k: stack slot k is taken
   u32 stacks_created = 0;  // stacks ever mapped here (lab 05 reports it)
   u64 entry = 0;     // the program's entry point
+  int executor_slot = -1;  // lab 04: g_processes index of the process running its executor
   PageTable table;
 };
 

@@ -125,6 +125,13 @@ void process_reset_frame(Process& p, u64 pc, u64 a0) {
   f.sstatus = (sstatus & ~(kSstatusSpp | kSstatusSum)) | kSstatusSpie;  // U-mode, interrupts on
 }
 
+void process_restart_executor(Process& p) {
+  TrapFrame& f = p.frame();
+  f.regs[reg::sp] = as_stack_top(p.stack_slot);
+  f.regs[reg::a0] = p.executor_arg;
+  f.sepc = p.executor_entry;
+}
+
 void process_switch_to(Process& p) {
   KASSERT(p.state == ProcessState::runnable);
   g_current = int(&p - g_processes);

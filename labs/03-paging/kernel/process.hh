@@ -68,6 +68,10 @@ void process_reap(Process& child);
 // process_reset_frame(p, pc, a0): p's next return to user mode starts at pc with a fresh
 // stack and a0 (its old registers are dropped: the seed's "context discarded").
 void process_reset_frame(Process& p, u64 pc, u64 a0);
+// process_restart_executor(p): the same, only cheaper: p's next return to user mode
+// starts its executor entry afresh on its stack (the other registers are p's own stale
+// ones: nothing of another process leaks).
+void process_restart_executor(Process& p);
 // process_switch_to(p): make p the running process (its table active); the caller then
 // returns p's frame to user mode.
 void process_switch_to(Process& p);  // wait collected its status: free the slot

@@ -17,6 +17,7 @@ extern "C" const u8 payload_fifo_start[], payload_fifo_end[], payload_prio_start
 namespace {
 constexpr u64 kMaxKernelTasks = 32;
 u64 g_kernel_tasks;            // kernel tasks added at boot: repr 0 .. g_kernel_tasks - 1
+bool g_trace_switches;         // bootargs trace=sched: report every AS switch
 constexpr int kPopRounds = 4 * kPayloadMaxTasks;  // no honest scheduler needs more in one yield
 
 // A kernel task "runs": here it only reports itself (lab 05 makes them coroutines).
@@ -26,11 +27,14 @@ bool run_kernel_task(const PopResult& r) {
   return payload_remove(r.task_id) >= 0;
 }
 
-// The process that runs AS `as_id`'s executor, or nullptr.
+// The process that runs AS `as_id`'s executor, or nullptr. as_id comes from the
+// payload's data: as_find() accepts any number.
 Process* executor_of(u64 as_id) {
-  for (Process& p : g_processes)
-    if (p.state == ProcessState::runnable && p.executor_entry && p.space && p.space->id == as_id) return &p;
-  return nullptr;
+  AddressSpace* space = as_find(as_id);
+  if (!space || space->executor_slot < 0 || space->executor_slot >= kMaxProcesses) return nullptr;
+  Process& p = g_processes[space->executor_slot];
+  bool live = p.state == ProcessState::runnable && p.executor_entry && p.space == space;
+  return live ? &p : nullptr;
 }
 
 // After a recovery the caller may be gone: continue with whoever can run.
@@ -52,6 +56,8 @@ bool stage_prepare() {
   bool loaded = at && payload_load(reinterpret_cast<const u8*>(at), at_size, "loaded image");
   if (!loaded && !payload_load(image, size, prio ? "built-in prio" : "built-in fifo")) return false;
 
+  const char* trace = bootargs_get("trace");
+  g_trace_switches = trace && strcmp(trace, "sched") == 0;
   g_kernel_tasks = min_of(bootargs_u64("ktasks", 0), kMaxKernelTasks);
   SplitMix64 rng(test_seed() ^ 0x7a5c);
   for (u64 i = 0; i < g_kernel_tasks; i++)
@@ -65,6 +71,7 @@ long do_executor(TrapFrame& f) {
   current_process().executor_entry = f.a(0);
   current_process().executor_arg = f.a(1);
   current_process().executor_mailbox = f.a(2);  // lab 05's runtime; checked when used
+  current_process().space->executor_slot = int(&current_process() - g_processes);
   return 0;
 }
 
@@ -76,7 +83,7 @@ long fast_yield(long, long, long, long, long, long) {
   if (!caller.executor_entry || !payload_loaded()) return -kErrInvalid;
   kernel_space_enter();  // the payload's code is mapped without U only in the kernel's table
   if (yield_storm && yield_storm(caller)) {  // lab 05: an executor that only yields waits its turn
-    process_reset_frame(caller, caller.executor_entry, caller.executor_arg);
+    process_restart_executor(caller);
     process_yield();
     resume_someone();
   }
@@ -108,10 +115,10 @@ long fast_yield(long, long, long, long, long, long) {
       if (payload_remove(r.task_id) < 0) break;
       continue;
     }
-    report("switch to=%u", r.as_id);
+    if (g_trace_switches) report("switch to=%u", r.as_id);
     caller.switches++, caller.idle_yields = 0;
-    process_reset_frame(caller, caller.executor_entry, caller.executor_arg);
-    process_reset_frame(*target, target->executor_entry, target->executor_arg);
+    process_restart_executor(caller);
+    process_restart_executor(*target);
     process_switch_to(*target);
     user_resume(&target->frame());
   }

@@ -4,6 +4,7 @@
 #include "user/lib/ulib.hh"
 
 extern u64 g_start_payload_base, g_start_as_id;  // user/lib/start.cc
+bool g_executor_trace;
 
 namespace {
 template <typename Fn> Fn entry(u64 address) { return reinterpret_cast<Fn>(address); }
@@ -45,7 +46,7 @@ extern "C" [[noreturn]] void executor_entry(u64 arg) {
       run(r.repr, r.task_id);
       task_remove(r.task_id);
     } else if (r.kind == PopKind::yield) {
-      ureport("yield from=%u to=%u", my_as_id(), r.as_id);
+      if (g_executor_trace) ureport("yield from=%u to=%u", my_as_id(), r.as_id);
       long back = fast_yield();  // returns only if the kernel found nothing, or ours next
       if (back < 0) sys_exit(2);
     } else if (r.kind == PopKind::done) {

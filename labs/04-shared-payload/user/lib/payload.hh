@@ -25,6 +25,8 @@ inline long fast_yield() { return fastcall0(fast::yield); }
 // run our tasks with run(repr, id), yield when the next task is another AS's, and exit
 // when nothing is left. Never returns.
 using TaskRunner = void (*)(u64 repr, u32 id);
+// executor_trace: report each Yield ("yield from=A to=B"); off unless a program sets it.
+extern bool g_executor_trace;
 [[noreturn]] void executor_run(TaskRunner run);
 // executor_register(run): only the registration (programs that add tasks after it).
 void executor_register(TaskRunner run);

@@ -8,6 +8,7 @@ static void run_task(u64 repr, u32) { ureport("task as=%u repr=%lx", my_as_id(),
 
 int main(u64 seed) {
   if (!payload_header()) return 3;
+  g_executor_trace = true;
   executor_register(run_task);
   SplitMix64 rng(seed);
   long count = long(2 + rng.below(4));
