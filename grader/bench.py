@@ -13,8 +13,51 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from benchmarks import BENCHMARKS, PEER_FIGURES  # noqa: E402
+from benchmarks import BENCHMARKS, PEER_FIGURES, TIMEOUT_RATE_SWEEPS  # noqa: E402
 from harness.stage import BuildFailed, QemuFailed, Stage  # noqa: E402
+
+
+def timeout_rate_plot(stage, workload, slices, seed):
+    """Boot `workload` once per time slice; the timeout rate (timeouts / switches, over
+    every process) against the slice goes to build/timeout-rate.{csv,png}."""
+    points = []
+    for slice_us in slices:
+        try:
+            r = stage.boot("bench-rate-%d" % slice_us, args="run=%s slice=%d" % (workload, slice_us), icount=True,
+                           seed=seed, timeout=180)
+        except QemuFailed as e:
+            print("bench: timeout rate at slice %d us: %s" % (slice_us, e))
+            return
+        timeouts = switches = 0
+        for line in r.reported("sched"):
+            fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
+            timeouts += int(fields.get("timeouts", 0))
+            switches += int(fields.get("switches", 0))
+        points.append((slice_us, timeouts, switches, timeouts / switches if switches else 0.0))
+    csv = os.path.join(stage.build_root, "timeout-rate.csv")
+    with open(csv, "w") as f:
+        f.write("slice_us,timeouts,switches,timeout_rate\n")
+        f.writelines("%d,%d,%d,%.4f\n" % p for p in points)
+    print("  timeout rate of '%s' by time slice: %s" % (workload, ", ".join("%dus=%.3f" % (p[0], p[3]) for p in points)))
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("  (no matplotlib: install python3-matplotlib for the plot; the figures are in %s)" % csv)
+        return
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([p[0] for p in points], [p[3] for p in points], marker="o")
+    ax.set_xscale("log")
+    ax.set_xlabel("time slice (us, virtual time under -icount)")
+    ax.set_ylabel("timeout rate = timeouts / switches")
+    ax.set_title("Squall: timeout rate of the '%s' workload" % workload)
+    ax.set_ylim(0, 1)
+    ax.grid(True, which="both", alpha=0.3)
+    png = os.path.join(stage.build_root, "timeout-rate.png")
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+    print("  plot: %s (figures: %s)" % (png, csv))
 
 
 def main():
@@ -62,6 +105,9 @@ def main():
             row["lab"], row["name"], "missing" if row["value"] is None else row["value"],
             row["budget"] if row["budget"] is not None else "-", row["unit"],
             "ok" if row["ok"] else "OVER BUDGET" if row["value"] is not None else "NOT REPORTED", peer))
+    for lab, workload, slices in TIMEOUT_RATE_SWEEPS:
+        if lab <= args.lab:
+            timeout_rate_plot(stage, workload, slices, args.seed)
     out = os.path.join(stage.build_root, "bench.json")
     with open(out, "w") as f:
         json.dump(rows, f, indent=2)

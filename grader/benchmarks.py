@@ -52,3 +52,9 @@ PEER_FIGURES = {
     "slow_getpid": "xv6-riscv getpid round trip: 1,130 on this QEMU",
     "spawn_wait": "xv6-riscv fork+exit+wait: 518,817 on this QEMU",
 }
+
+# Lab 05: the timeout rate of a mixed workload (busy and cooperative tasks in several
+# processes) for each time slice; make bench writes build/timeout-rate.{csv,png}.
+TIMEOUT_RATE_SWEEPS = [
+    (5, "mixed,mixed,storm", [200, 500, 1000, 2000, 5000, 10000, 20000]),
+]
