@@ -32,7 +32,7 @@ def timeout_rate_plot(stage, workload, slices, seed):
         for line in r.reported("sched"):
             fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
             timeouts += int(fields.get("timeouts", 0))
-            switches += int(fields.get("switches", 0))
+            switches += int(fields.get("switches", 0)) + int(fields.get("tasks", 0))  # task switches too
         points.append((slice_us, timeouts, switches, timeouts / switches if switches else 0.0))
     csv = os.path.join(stage.build_root, "timeout-rate.csv")
     with open(csv, "w") as f:

@@ -73,7 +73,14 @@ void as_remove_process(AddressSpace& space, int slot) {
 
 Result<int> as_add_stack(AddressSpace& space) {
   for (int slot = 0; slot < kStacksPerSpace; slot++) {
-    if (space.stacks_used & (1 << slot)) continue;
+    if (space.stacks_parked & (1 << slot)) {  // a stack given back earlier: still mapped
+      space.stacks_parked &= u8(~(1 << slot));
+      space.stacks_used |= u8(1 << slot);
+      return slot;
+    }
+  }
+  for (int slot = 0; slot < kStacksPerSpace; slot++) {
+    if ((space.stacks_used | space.stacks_parked) & (1 << slot)) continue;
     u64 bottom = as_stack_top(slot) - kUserStackPages * kPageSize;
     for (u64 page = 0; page < kUserStackPages; page++) {
       Result<u64> frame = frame_alloc();
@@ -94,6 +101,12 @@ Result<int> as_add_stack(AddressSpace& space) {
     return slot;
   }
   return Error::no_memory;
+}
+
+void as_park_stack(AddressSpace& space, int slot) {
+  KASSERT(space.id != 0 && slot >= 0 && slot < kStacksPerSpace && (space.stacks_used & (1 << slot)));
+  space.stacks_used &= u8(~(1 << slot));
+  space.stacks_parked |= u8(1 << slot);
 }
 
 void as_remove_stack(AddressSpace& space, int slot) {

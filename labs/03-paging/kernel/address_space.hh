@@ -13,6 +13,7 @@ struct AddressSpace {
   u16 id = 0;        // also the ASID; 0 = unused slot (the kernel's AS is 0)
   int processes = 0; // how many processes live here
   u8 stacks_used = 0;  // bit k: stack slot k is taken
+  u8 stacks_parked = 0;  // bit k: slot k is mapped but free (lab 05 reuses it: no zeroing)
   u32 stacks_created = 0;  // stacks ever mapped here (lab 05 reports it)
   u64 entry = 0;     // the program's entry point
   int executor_slot = -1;  // lab 04: g_processes index of the process running its executor
@@ -33,6 +34,9 @@ void as_remove_process(AddressSpace& space, int slot);
 // timeout), without counting a process.
 Result<int> as_add_stack(AddressSpace& space);
 void as_remove_stack(AddressSpace& space, int slot);
+// as_park_stack(space, slot): give a stack back but keep it mapped; the next
+// as_add_stack of this AS takes it as it is (the seed's stack reuse: no new frames).
+void as_park_stack(AddressSpace& space, int slot);
 // as_discard_empty(space): destroy an AS that no process ever moved into.
 void as_discard_empty(AddressSpace& space);
 // as_activate(space): satp = its table (ASID = its id; no flush needed).

@@ -14,10 +14,12 @@
 extern "C" const UserProgram __user_programs_start[], __user_programs_end[];
 // Lab 04 on: the shared payload's base address, passed to every program (weak: absent before).
 [[gnu::weak]] u64 shared_payload_base();
-// Lab 05 on: a timer tick interrupted p: save its running task apart; a process ends:
-// forget its saved tasks (weak: absent before).
-[[gnu::weak]] void timeout_task(Process& p);
+// Lab 05 on: a timer tick interrupted p: save its running task apart, or ask to let p go
+// on for one more slice (false); a process ends: forget its saved tasks (weak: absent before).
+[[gnu::weak]] bool timeout_task(Process& p);
 [[gnu::weak]] void timeout_forget(const Process& p);
+// Lab 05 on: task switches inside p's AS that its runtime counted (weak: absent before).
+[[gnu::weak]] u64 task_switches(const Process& p);
 
 Process g_processes[kMaxProcesses];
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
@@ -158,8 +160,8 @@ void process_exit(i64 status) {
   Process& p = current_process();
   if (p.parent == 0) {  // a parent learns by wait
     report("exit %s pid=%d status=%ld", p.program->name, p.pid, status);
-    report("sched %s pid=%d timeouts=%lu switches=%lu stacks=%u", p.program->name, p.pid, p.timeouts, p.switches,
-           p.space->stacks_created);
+    report("sched %s pid=%d timeouts=%lu switches=%lu stacks=%u tasks=%lu", p.program->name, p.pid, p.timeouts,
+           p.switches, p.space->stacks_created, task_switches ? task_switches(p) : 0);
   }
   end_process(p, status);
 }
@@ -195,9 +197,9 @@ void process_yield() {
 // interrupted task apart so the process's other tasks can go on (timeout_task).
 void process_preempt() {
   Process& p = current_process();
+  if (timeout_task && !timeout_task(p)) return;  // p keeps the CPU for one more slice
   p.timeouts++, p.switches++;
   g_timeouts++, g_switches++;
-  if (timeout_task) timeout_task(p);
   switch_to_next();
 }
 

@@ -117,8 +117,9 @@ long fast_yield(long, long, long, long, long, long) {
     }
     if (g_trace_switches) report("switch to=%u", r.as_id);
     caller.switches++, caller.idle_yields = 0;
+    // The caller's context is dropped: it restarts at its executor entry. The target's
+    // frame is already right: reset when it switched away, or saved whole by a trap.
     process_restart_executor(caller);
-    process_restart_executor(*target);
     process_switch_to(*target);
     user_resume(&target->frame());
   }

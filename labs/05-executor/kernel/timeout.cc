@@ -1,0 +1,152 @@
+// kernel/timeout.cc: the kernel's half of task timeouts, the yield-storm check, and the
+// scheduling statistics syscall. Layer: kernel/sched.
+#include "kernel/timeout.hh"
+#include "kernel/boot.hh"
+#include "kernel/console.hh"
+#include "kernel/kernel_space.hh"
+#include "kernel/payload.hh"
+#include "kernel/syscall.hh"
+#include "kernel/uaccess.hh"
+
+// Big, so kept out of .bss (boot clears .bss: see lab 01's boot_to_kmain figure); the
+// slots are made empty on first use instead.
+[[gnu::section(".noinit.preempted")]] PreemptedTask g_preempted[kMaxPreempted];
+extern u64 g_user_trap_instret;  // kernel/trap.cc
+
+namespace {
+constexpr u32 kStormYields = 64;  // fast yields in a row that found nothing to do
+bool g_slots_ready;
+
+void prepare_slots() {
+  if (g_slots_ready) return;
+  for (PreemptedTask& t : g_preempted) t.task_id = 0;
+  g_slots_ready = true;
+}
+
+// The payload's text, cached: every tick asks whether the process was in there.
+u64 g_text_start, g_text_size;
+
+PreemptedTask* free_slot() {
+  prepare_slots();
+  for (PreemptedTask& t : g_preempted)
+    if (t.task_id == 0) return &t;
+  return nullptr;
+}
+
+PreemptedTask* find_saved(const Process& p, u64 task_id) {
+  if (task_id == 0) return nullptr;
+  prepare_slots();
+  for (PreemptedTask& t : g_preempted)
+    if (t.task_id == task_id && t.pid == p.pid) return &t;
+  return nullptr;
+}
+
+u64 saved_count(const Process& p) {
+  prepare_slots();
+  u64 n = 0;
+  for (const PreemptedTask& t : g_preempted) n += t.task_id != 0 && t.pid == p.pid;
+  return n;
+}
+}  // namespace
+
+// timeout_task (lab 03's weak hook): the timer interrupted p. If p's runtime says a task
+// is running, save it apart and restart the executor on a fresh stack; otherwise (no
+// runtime, no task, no room) p is simply preempted as before, registers in its frame.
+bool timeout_task(Process& p) {
+  if (!p.space || !payload_loaded()) return true;
+  if (g_text_size == 0) {
+    g_text_start = payload_image().header.text_start;
+    g_text_size = payload_image().header.text_end - g_text_start;
+  }
+  // The payload has no lock (one hart): a process stopped in the middle of a payload call
+  // would leave its queues half changed for the next AS. So a tick that finds p inside
+  // the payload's code, or in its runtime's own code (current_task == 0), lets p go on
+  // for one more slice; the tick after that takes the CPU away regardless.
+  bool in_payload = p.frame().sepc - g_text_start < g_text_size;
+  if (!p.executor_mailbox) {  // no runtime: only the payload check
+    bool defer = in_payload && !p.deferred;
+    p.deferred = defer;
+    return !defer;
+  }
+  PreemptMailbox box;
+  bool have_box = p.executor_mailbox && copy_from_user(&box, p.executor_mailbox, sizeof box) == Error::ok;
+  bool busy = in_payload || (have_box && box.current_task == 0);
+  if (busy && !p.deferred) {
+    p.deferred = true;
+    return false;
+  }
+  p.deferred = false;
+  if (!have_box) return true;
+  u32 task = box.current_task;
+  PreemptedTask* slot = free_slot();
+  if (task == 0 || box.preempted_count >= kMailboxSlots || find_saved(p, task) || !slot) return true;
+  Result<int> fresh = as_add_stack(*p.space);
+  if (!fresh.ok()) return true;  // no room for another stack: p is just preempted, registers in its frame
+  PreemptMailbox told = box;
+  told.preempted[told.preempted_count++] = task;
+  told.current_task = 0;
+  slot->task_id = task;
+  slot->pid = p.pid;
+  if (copy_to_user(p.executor_mailbox, &told, sizeof told) == Error::ok && timeout_save(p, *slot, fresh.value())) {
+    // The payload must agree that this is a live task of ours; it goes back on its queue.
+    if (payload_set_state(task, TaskState::ready) >= 0) {
+      p.timeout_instructions += read_instret() - g_user_trap_instret;
+      return true;
+    }
+    timeout_restore(p, *slot);  // it does not: p goes on with the task as if nothing happened
+  } else {
+    as_remove_stack(*p.space, fresh.value());  // the save is not written (lab 05 hole)
+  }
+  slot->task_id = 0;
+  copy_to_user(p.executor_mailbox, &box, sizeof box);
+  return true;
+}
+
+// resume_preempted(task_id): p's executor popped a task the timer had interrupted.
+long do_resume_preempted(TrapFrame& f) {
+  Process& p = current_process();
+  PreemptedTask* saved = find_saved(p, f.a(0));
+  if (!saved) return -kErrInvalid;
+  // The task runs again: say so in the mailbox, as the runtime does before a resume.
+  u32 running = saved->task_id;
+  if (copy_to_user(p.executor_mailbox + __builtin_offsetof(PreemptMailbox, current_task), &running,
+                   sizeof running) != Error::ok)
+    return -kErrFault;
+  timeout_restore(p, *saved);
+  return long(p.frame().a(0));  // the syscall's result must not clobber the task's a0
+}
+
+// timeout_forget (lab 03's weak hook): a process ends: forget its saved tasks and unmap
+// their stacks.
+void timeout_forget(const Process& p) {
+  prepare_slots();
+  for (PreemptedTask& t : g_preempted)
+    if (t.task_id != 0 && t.pid == p.pid) {
+      if (p.space) as_remove_stack(*p.space, t.stack_slot);
+      t.task_id = 0;
+    }
+}
+
+long do_sched_stats(TrapFrame& f) {
+  Process& p = current_process();
+  SchedStats s{p.timeouts,         p.switches,     system_timeouts(), system_switches(), p.space->stacks_created,
+               saved_count(p), p.timeout_instructions};
+  return copy_to_user(f.a(0), &s, sizeof s) == Error::ok ? 0 : -kErrFault;
+}
+
+// yield_storm (lab 04's weak hook): an executor that keeps yielding with nothing to run
+// is spinning; it is reported once and sent to the back of the line.
+bool yield_storm(Process& caller) {
+  if (caller.idle_yields < kStormYields) return false;
+  if (caller.idle_yields == kStormYields) report("storm %s pid=%d", caller.program->name, caller.pid);
+  caller.idle_yields = kStormYields + 1;
+  return true;
+}
+
+// task_switches (lab 03's weak hook): the switches between tasks inside p's AS, as its
+// runtime counted them in the mailbox (a report, not a fact: user memory).
+u64 task_switches(const Process& p) {
+  PreemptMailbox box;
+  if (!p.executor_mailbox || copy_from_user(&box, p.executor_mailbox, sizeof box) != Error::ok) return 0;
+  return box.task_switches;
+}

@@ -1,0 +1,33 @@
+// lib/executor_abi.hh: what the user async runtime and the kernel share about timeouts
+// (lab 05). Layer: lib (user/kernel boundary).
+//
+// A timer tick that lands while a task runs is a timeout (the seed's 保底). The kernel
+// saves that task's registers apart, restarts the process's executor on a fresh stack so
+// its other tasks keep running, and tells the runtime through the mailbox. When the
+// runtime pops the task again it asks the kernel to resume it (resume_preempted): the
+// task continues where it was, on its own stack, and the extra stack is freed.
+#pragma once
+#include "lib/types.hh"
+
+constexpr u32 kMailboxSlots = 16;
+
+// The user runtime's mailbox for the kernel (registered with sys::executor, a2). The
+// kernel reads it with copy_from_user and trusts nothing in it.
+struct PreemptMailbox {
+  u32 current_task;            // the task the executor runs now (0: none); the runtime writes it
+  u32 preempted_count;         // how many ids follow; the kernel writes it
+  u32 preempted[kMailboxSlots];  // tasks the timer interrupted: their registers are in the kernel
+  u64 task_switches;           // task resumes by the executor (switches the kernel never sees)
+};
+
+constexpr long kSysResumePreempted = 14;  // resume_preempted(task_id): never returns on success
+
+// sched_stats(out): the timeout rate's parts, for this process and for the whole system.
+struct SchedStats {
+  u64 timeouts, switches;                // this process
+  u64 system_timeouts, system_switches;  // every process since boot
+  u64 stacks_created;                    // executor stacks ever mapped in this AS
+  u64 preempted_now;                     // this process's tasks saved apart right now
+  u64 timeout_instructions;              // summed over its timeouts: timer trap (in C) to the
+                                         // executor's restart on a fresh stack
+};

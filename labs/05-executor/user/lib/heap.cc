@@ -1,0 +1,159 @@
+// user/lib/heap.cc: the user heap: first fit, address-ordered free list, coalescing.
+// Layer: user/lib. Every entry runs in runtime mode (user/lib/preempt.hh): a timeout
+// never interrupts it halfway, so tasks of one AS can share it without a lock.
+#include "user/lib/heap.hh"
+#include "user/lib/preempt.hh"
+#ifndef SQUALL_RUNTIME_SYS
+#include "user/lib/runtime_sys.hh"
+#endif
+
+// Under AddressSanitizer (host tests only) free memory is poisoned, so a use of a freed
+// coroutine frame is caught where it happens.
+#if defined(__SANITIZE_ADDRESS__)
+extern "C" void __asan_poison_memory_region(const volatile void*, size_t);
+extern "C" void __asan_unpoison_memory_region(const volatile void*, size_t);
+extern "C" int __asan_address_is_poisoned(const volatile void*);
+#define HEAP_POISON(p, n) __asan_poison_memory_region((p), (n))
+#define HEAP_UNPOISON(p, n) __asan_unpoison_memory_region((p), (n))
+#define HEAP_IS_POISONED(p) __asan_address_is_poisoned(p)
+#else
+#define HEAP_POISON(p, n) ((void)0)
+#define HEAP_UNPOISON(p, n) ((void)0)
+#define HEAP_IS_POISONED(p) 0
+#endif
+
+namespace {
+// Block: the header before every block, live or free. 16 bytes, so payloads stay aligned.
+struct Block {
+  u32 size;     // the whole block in bytes, header included; a multiple of 16
+  u32 tag;      // block_tag(this, kUsed or kFree); kAbsorbed once merged into a neighbour
+  Block* next;  // free blocks: the next free block, by address (nullptr: the last)
+};
+static_assert(sizeof(Block) == kHeapAlign);
+
+constexpr u32 kUsed = 0x55534544, kFree = 0x46524545, kAbsorbed = 0xdeadf4ee;
+constexpr u32 kMinBlock = 2 * sizeof(Block);  // a header and 16 bytes of payload
+
+alignas(kHeapAlign) u8 g_arena[kHeapArenaBytes];
+Block* g_free_head;  // the free list, lowest address first
+bool g_ready;
+HeapStats g_stats;
+
+// block_tag(b, kind): kind mixed with the block's size and address, so stale data or
+// a pointer into the middle of a block rarely looks like a header.
+u32 block_tag(const Block* b, u32 kind) { return kind ^ b->size ^ u32(uptr(b) >> 4) * 0x9e3779b1u; }
+
+u8* block_end(Block* b) { return reinterpret_cast<u8*>(b) + b->size; }
+
+void heap_init() {
+  g_free_head = reinterpret_cast<Block*>(g_arena);
+  g_free_head->size = kHeapArenaBytes;
+  g_free_head->next = nullptr;
+  g_free_head->tag = block_tag(g_free_head, kFree);
+  HEAP_POISON(g_arena + sizeof(Block), kHeapArenaBytes - sizeof(Block));
+  g_stats.capacity = kHeapArenaBytes;
+  g_ready = true;
+}
+
+[[noreturn]] void heap_fail(const char* what, const void* p) {
+  ureport("heap error: %s p=%p", what, p);
+  sys_exit(4);
+}
+
+// live_block(p): the header of the live block p points at; ends the program otherwise.
+Block* live_block(void* p) {
+  u8* at = static_cast<u8*>(p);
+  if (at < g_arena + sizeof(Block) || at >= g_arena + kHeapArenaBytes || (at - g_arena) % kHeapAlign)
+    heap_fail("free of a pointer heap_alloc did not return", p);
+  Block* b = reinterpret_cast<Block*>(at) - 1;
+  if (HEAP_IS_POISONED(b)) heap_fail("double free (p is in free memory)", p);
+  if (b->tag == block_tag(b, kFree) || b->tag == kAbsorbed) heap_fail("double free", p);
+  if (b->tag != block_tag(b, kUsed) || b->size < kMinBlock || b->size % kHeapAlign ||
+      b->size > usize(g_arena + kHeapArenaBytes - reinterpret_cast<u8*>(b)))
+    heap_fail("free of a pointer heap_alloc did not return (or a smashed header)", p);
+  return b;
+}
+}  // namespace
+
+void* heap_alloc(usize size) {
+  NoPreempt runtime_mode;
+  if (!g_ready) heap_init();
+  if (size > kHeapArenaBytes - sizeof(Block)) {
+    g_stats.failures++;
+    return nullptr;
+  }
+  u32 need = u32(max_of(align_up(size + sizeof(Block), kHeapAlign), usize(kMinBlock)));
+  for (Block** link = &g_free_head; *link; link = &(*link)->next) {
+    Block* b = *link;
+    if (b->size < need) continue;
+    if (b->size - need >= kMinBlock) {  // split: the tail stays free, in b's place
+      Block* rest = reinterpret_cast<Block*>(reinterpret_cast<u8*>(b) + need);
+      HEAP_UNPOISON(rest, sizeof(Block));
+      rest->size = b->size - need;
+      rest->next = b->next;
+      rest->tag = block_tag(rest, kFree);
+      *link = rest;
+      b->size = need;
+    } else {
+      *link = b->next;
+    }
+    b->next = nullptr;
+    b->tag = block_tag(b, kUsed);
+    HEAP_UNPOISON(b + 1, b->size - sizeof(Block));
+    g_stats.in_use += b->size;
+    g_stats.peak = max_of(g_stats.peak, g_stats.in_use);
+    g_stats.blocks++;
+    return b + 1;
+  }
+  g_stats.failures++;
+  return nullptr;
+}
+
+void heap_free(void* p) {
+  if (!p) return;
+  NoPreempt runtime_mode;
+  if (!g_ready) heap_init();
+  Block* b = live_block(p);
+  Block* prev = nullptr;
+  Block* next = g_free_head;
+  while (next && next < b) {
+    prev = next;
+    next = next->next;
+  }
+  if ((prev && block_end(prev) > reinterpret_cast<u8*>(b)) || (next && block_end(b) > reinterpret_cast<u8*>(next)))
+    heap_fail("free list corrupt (a block overlaps a free one)", p);
+  g_stats.in_use -= b->size;
+  g_stats.blocks--;
+  b->next = next;
+  b->tag = block_tag(b, kFree);
+  (prev ? prev->next : g_free_head) = b;
+  HEAP_POISON(b + 1, b->size - sizeof(Block));
+  if (next && block_end(b) == reinterpret_cast<u8*>(next)) {  // merge the next block into b
+    b->size += next->size;
+    b->next = next->next;
+    b->tag = block_tag(b, kFree);
+    next->tag = kAbsorbed;
+    HEAP_POISON(next, sizeof(Block));
+  }
+  if (prev && block_end(prev) == reinterpret_cast<u8*>(b)) {  // merge b into the previous one
+    prev->size += b->size;
+    prev->next = b->next;
+    prev->tag = block_tag(prev, kFree);
+    b->tag = kAbsorbed;
+    HEAP_POISON(b, sizeof(Block));
+  }
+}
+
+HeapStats heap_stats() {
+  NoPreempt runtime_mode;
+  if (!g_ready) heap_init();
+  HeapStats s = g_stats;
+  s.largest_free = 0;
+  for (Block* b = g_free_head; b; b = b->next) s.largest_free = max_of(s.largest_free, usize(b->size));
+  return s;
+}
+
+bool heap_owns(const void* p) {
+  const u8* at = static_cast<const u8*>(p);
+  return at >= g_arena && at < g_arena + kHeapArenaBytes;
+}

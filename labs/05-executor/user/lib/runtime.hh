@@ -1,0 +1,175 @@
+// user/lib/runtime.hh: the async runtime of a user process (lab 05; seed items 4, 10,
+// 11): spawn, join, yield_now, and the executor that runs them on the shared scheduler.
+// Layer: user/lib. A task is a Task<> coroutine (user/lib/task.hh); its representation
+// in the payload is its frame's address. The executor (runtime.cc) is the seed's user
+// start-up function: pop, then run a task of this AS, or yield to the kernel
+// (fast_yield) when the next task lives elsewhere, or stop when nothing is ready.
+//
+//   Task<int> async_main(u64 seed) {
+//     auto child = spawn(work(seed));               // a new task, ready at once
+//     if (!child.ok()) co_return 2;                 // -ENOMEM, -no_space (quota), ...
+//     u64 v = co_await child.handle();              // join: sleep until it is done
+//     co_await yield_now();                         // let the other ready tasks run
+//     co_return int(v);
+//   }
+//   SQUALL_ASYNC_MAIN(async_main)
+#pragma once
+#include "lib/payload_abi.hh"
+#include "lib/syscall_abi.hh"
+#include "user/lib/task.hh"
+
+inline constexpr u64 kDefaultPriority = 4;  // the middle of 0 (highest) .. 7
+
+struct RuntimeStats;
+
+// The non-template half of the runtime, in runtime.cc. Not for programs.
+namespace runtime_detail {
+using task_detail::PromiseBase;
+// add_task(task, frame, priority): the spawn primitive: frame's address becomes a new
+// ready task of this AS. -> its id, or -error. (Lab 05 hole: user/lib/spawn.cc.)
+i64 add_task(PromiseBase& task, void* frame, u64 priority);
+// executor_loop(): the seed's start-up loop; returns when nothing is ready anywhere.
+// (Lab 05 hole: user/lib/executor_loop.cc.)
+void executor_loop();
+// run_task(id, repr): one slice of task `id` (its frame at repr): resume it where it
+// parked, or hand it back to the kernel if the timer had taken it (resume_preempted).
+void run_task(u32 id, u64 repr);
+RuntimeStats& stats();
+bool join_park(PromiseBase& child, std::coroutine_handle<> awaiting);  // false: child is done
+void detach(PromiseBase& task, std::coroutine_handle<> frame);
+bool yield_park(std::coroutine_handle<> awaiting);  // false: not in a task, nothing to do
+void report_empty_join();
+}  // namespace runtime_detail
+
+// JoinHandle<T>: the right to join a spawned task; move-only. co_await on it (join)
+// gives the task's result, sleeping until the task is done, and frees its frame.
+// Dropping it without a join detaches the task: its frame is freed when it ends.
+template <class T>
+class [[nodiscard]] JoinHandle {
+ public:
+  using Handle = std::coroutine_handle<task_detail::Promise<T>>;
+  JoinHandle() = default;
+  explicit JoinHandle(Handle handle) : handle_(handle) {}
+  JoinHandle(JoinHandle&& other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+  JoinHandle& operator=(JoinHandle&& other) noexcept {
+    if (this != &other) {
+      detach();
+      handle_ = std::exchange(other.handle_, nullptr);
+    }
+    return *this;
+  }
+  ~JoinHandle() { detach(); }
+
+  bool valid() const { return bool(handle_); }  // false once joined, detached or moved
+  u32 task_id() const { return handle_ ? handle_.promise().task_id : 0; }
+  bool finished() const { return handle_ && handle_.promise().finished; }
+  void detach() {
+    if (!handle_) return;
+    Handle frame = std::exchange(handle_, nullptr);
+    runtime_detail::detach(frame.promise(), frame);
+  }
+
+  // co_await handle: join. (An awaiter object of its own: GCC 12 copies an lvalue
+  // awaitable that has the await_* members itself.)
+  struct JoinAwaiter {
+    JoinHandle* join;
+    bool await_ready() const noexcept { return !join->handle_ || join->handle_.promise().finished; }
+    bool await_suspend(std::coroutine_handle<> awaiting) {
+      return runtime_detail::join_park(join->handle_.promise(), awaiting);
+    }
+    T await_resume() { return join->take_result(); }
+  };
+  JoinAwaiter operator co_await() & noexcept { return JoinAwaiter{this}; }
+  JoinAwaiter operator co_await() && noexcept { return JoinAwaiter{this}; }
+
+ private:
+  // take_result(): the finished task's result; frees its frame.
+  T take_result() {
+    if (!handle_) {
+      runtime_detail::report_empty_join();
+      return T();
+    }
+    struct FreeFrame {
+      Handle frame;
+      ~FreeFrame() { frame.destroy(); }
+    } done{std::exchange(handle_, nullptr)};
+    return done.frame.promise().take_value();
+  }
+
+  Handle handle_;
+};
+
+// SpawnResult<T>: a JoinHandle, or why spawn failed.
+template <class T>
+class [[nodiscard]] SpawnResult {
+ public:
+  SpawnResult(JoinHandle<T>&& handle) : handle_(std::move(handle)) {}
+  explicit SpawnResult(i64 error) : error_(error) {}
+  bool ok() const { return error_ == 0; }
+  // error(): 0, -kErrNoMemory (no frame), -no_space (the AS's quota or the payload's
+  // table is full), -io (the payload is corrupt) or another payload error.
+  i64 error() const { return error_; }
+  JoinHandle<T>& handle() { return handle_; }
+
+ private:
+  JoinHandle<T> handle_;
+  i64 error_ = 0;
+};
+
+// spawn(task, priority): the seed's spawn: task's frame address becomes a new ready
+// task of this AS in the shared scheduler. A failed frame allocation (an invalid
+// task) gives -kErrNoMemory; a payload refusal gives its error. Never crashes.
+template <class T>
+SpawnResult<T> spawn(Task<T>&& task, u64 priority = kDefaultPriority) {
+  typename Task<T>::Handle handle = task.release();
+  if (!handle) return SpawnResult<T>(-kErrNoMemory);
+  i64 id = runtime_detail::add_task(handle.promise(), handle.address(), priority);
+  if (id < 0) {
+    handle.destroy();
+    return SpawnResult<T>(id);
+  }
+  return SpawnResult<T>(JoinHandle<T>(handle));
+}
+
+// spawn_error_text(error): a SpawnResult error in words, for reports.
+const char* spawn_error_text(i64 error);
+
+// co_await yield_now(): back to the tail of the ready queue; the executor runs the next
+// task (a switch inside this AS, no kernel entry). Outside a task: does nothing.
+struct YieldAwaiter {
+  bool await_ready() const noexcept { return false; }
+  bool await_suspend(std::coroutine_handle<> awaiting) noexcept { return runtime_detail::yield_park(awaiting); }
+  void await_resume() const noexcept {}
+};
+[[nodiscard]] inline YieldAwaiter yield_now() { return {}; }
+
+// current_task_id(): the payload id of the task the executor is running (0: none).
+u32 current_task_id();
+
+// runtime_start(main_task): the seed's user start-up: wrap main_task as task t0, spawn
+// it, register the executor with the kernel and run it until nothing is ready; returns
+// t0's value (the exit status), or 1 after "runtime deadlock" (t0 never finished) or a
+// failed start. If the kernel switches this AS away, the process continues at
+// runtime_executor_entry and exits from there, with the same status: code after
+// runtime_start may never run, so report from inside the tasks.
+int runtime_start(Task<int> main_task);
+
+// runtime_executor_entry(arg): where the kernel restarts the executor, on a fresh stack
+// (registered by runtime_start). Runs the loop again, then exits with t0's status.
+extern "C" [[noreturn]] void runtime_executor_entry(u64 arg);
+
+struct RuntimeStats {
+  u64 spawned;            // tasks added to the payload
+  u64 spawn_failures;     // spawn refused by the payload (not counting frame allocation failures)
+  u64 finished;           // tasks that ran to their end
+  u64 resumes;            // coroutine resumes by the executor
+  u64 yields;             // yield_now suspensions
+  u64 joins_parked;       // joins that had to sleep
+  u64 preempted_resumes;  // Run(t) answered with resume_preempted(t)
+  u64 fast_yields;        // pop said Yield: fast_yield calls
+};
+RuntimeStats runtime_stats();
+
+// SQUALL_ASYNC_MAIN(fn): the program's main() runs `Task<int> fn(u64 seed)` as t0.
+#define SQUALL_ASYNC_MAIN(fn) \
+  int main(u64 seed) { return runtime_start(fn(seed)); }

@@ -1,0 +1,18 @@
+// kernel/timeout_switch.cc: saving and restoring a timed-out task. Layer: kernel/sched.
+// (Reference solution.)
+#include "kernel/timeout.hh"
+
+bool timeout_save(Process& p, PreemptedTask& slot, int fresh_stack) {
+  slot.frame = p.frame();
+  slot.stack_slot = p.stack_slot;
+  p.stack_slot = fresh_stack;
+  process_reset_frame(p, p.executor_entry, p.executor_arg);
+  return true;
+}
+
+void timeout_restore(Process& p, PreemptedTask& slot) {
+  as_park_stack(*p.space, p.stack_slot);  // the executor's stack: kept for the next timeout
+  p.stack_slot = slot.stack_slot;
+  p.frame() = slot.frame;
+  slot.task_id = 0;
+}
