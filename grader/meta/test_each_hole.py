@@ -7,11 +7,12 @@ at least one must fail. A hole whose starter passes the grade would be a free po
 """
 import glob
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
+
+from test_format_mutations import copy_project
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
@@ -25,15 +26,6 @@ def hole_files():
                 rel = os.path.relpath(os.path.join(dirpath, name), ROOT)
                 cases.append(pytest.param(lab, rel, id=rel))
     return cases
-
-
-def copy_project(dst):
-    for name in ("Makefile", "labs", "solutions", "grader", "tools", "mk"):
-        src = os.path.join(ROOT, name)
-        if os.path.isdir(src):
-            shutil.copytree(src, os.path.join(dst, name), ignore=shutil.ignore_patterns("__pycache__", "build"))
-        elif os.path.exists(src):
-            shutil.copy2(src, os.path.join(dst, name))
 
 
 @pytest.mark.parametrize("lab,solution_file", hole_files())
