@@ -52,22 +52,30 @@ u64 saved_count(const Process& p) {
 // timeout_task (lab 03's weak hook): the timer interrupted p. If p's runtime says a task
 // is running, save it apart and restart the executor on a fresh stack; otherwise (no
 // runtime, no task, no room) p is simply preempted as before, registers in its frame.
+namespace {
+[[gnu::noinline]] bool timeout_with_runtime(Process& p, bool in_payload);
+}  // namespace
+
+// The payload has no lock (one hart): a process stopped in the middle of a payload call
+// would leave its queues half changed for the next AS. So a tick that finds p inside the
+// payload's code, or in its runtime's own code (current_task == 0), lets p go on for one
+// more slice; the tick after that takes the CPU away regardless. Kept small: every tick
+// of every process comes through here.
 bool timeout_task(Process& p) {
-  if (!p.space || !payload_loaded()) return true;
   if (g_text_size == 0) {
+    if (!payload_loaded()) return true;
     g_text_start = payload_image().header.text_start;
     g_text_size = payload_image().header.text_end - g_text_start;
   }
-  // The payload has no lock (one hart): a process stopped in the middle of a payload call
-  // would leave its queues half changed for the next AS. So a tick that finds p inside
-  // the payload's code, or in its runtime's own code (current_task == 0), lets p go on
-  // for one more slice; the tick after that takes the CPU away regardless.
   bool in_payload = p.frame().sepc - g_text_start < g_text_size;
-  if (!p.executor_mailbox) {  // no runtime: only the payload check
-    bool defer = in_payload && !p.deferred;
-    p.deferred = defer;
-    return !defer;
-  }
+  if (p.executor_mailbox) return timeout_with_runtime(p, in_payload);
+  bool defer = in_payload && !p.deferred;  // no runtime: only the payload check
+  p.deferred = defer;
+  return !defer;
+}
+
+namespace {
+bool timeout_with_runtime(Process& p, bool in_payload) {
   PreemptMailbox box;
   bool have_box = p.executor_mailbox && copy_from_user(&box, p.executor_mailbox, sizeof box) == Error::ok;
   bool busy = in_payload || (have_box && box.current_task == 0);
@@ -101,6 +109,7 @@ bool timeout_task(Process& p) {
   copy_to_user(p.executor_mailbox, &box, sizeof box);
   return true;
 }
+}  // namespace
 
 // resume_preempted(task_id): p's executor popped a task the timer had interrupted.
 long do_resume_preempted(TrapFrame& f) {
