@@ -168,3 +168,21 @@ def test_quota_and_out_of_memory_are_clear_errors(boot):
     if len(lines) < 2 or not lines[1].startswith("continued") or "wrong=0" not in lines[1]:
         r.fail("spawn_oom did not carry on correctly after the failed spawn: %s" % lines)
     r.expect_exit(0)
+
+
+@pytest.mark.provided
+@pytest.mark.points(2)
+def test_tasks_started_as_threads(boot):
+    """The seed's compatibility mode: tasks started as threads of one AS, each on its own
+    stack, preempted by the timer; their writes to shared memory and their results agree."""
+    r = run(boot, ["threads", "hello"], slice_us=500, icount=True, timeout=120)
+    seed = program_seed(r.seed, 0)
+    total = 0
+    for i in range(3):
+        rng = SplitMix64(seed - seed % 3 + i)
+        rounds = 100000 + rng.below(100000)
+        total += sum(rng.next() >> 40 for _ in range(rounds))
+    r.expect_reports("threads", ["n=3 agree=3 total=%x preempted=yes" % total])
+    if not r.reported("hello"):
+        r.fail("the other process did not finish")
+    r.expect_exit(0)

@@ -37,7 +37,9 @@ constexpr long executor = 13;  // executor(entry, arg, mailbox): where this proc
 // Lab 05 on:
 constexpr long resume_preempted = 14;  // resume_preempted(task_id): continue a timed-out task
 constexpr long sched_stats = 15;       // sched_stats(SchedStats* out) -> 0
-constexpr long count = 16;   // the size of the syscall table (one past the last number)
+constexpr long thread = 16;  // thread(entry, arg) -> pid: a thread in my AS (the seed's fallback
+                             // to a thread kernel): own stack, preemptible; wait(pid) joins it
+constexpr long count = 17;   // the size of the syscall table (one past the last number)
 }  // namespace sys
 
 namespace fast {

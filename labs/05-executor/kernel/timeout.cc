@@ -12,6 +12,7 @@
 // slots are made empty on first use instead.
 [[gnu::section(".noinit.preempted")]] PreemptedTask g_preempted[kMaxPreempted];
 extern u64 g_user_trap_instret;  // kernel/trap.cc
+[[gnu::weak]] u64 shared_payload_base();  // kernel/payload.cc
 
 namespace {
 constexpr u32 kStormYields = 64;  // fast yields in a row that found nothing to do
@@ -158,4 +159,22 @@ u64 task_switches(const Process& p) {
   PreemptMailbox box;
   if (!p.executor_mailbox || copy_from_user(&box, p.executor_mailbox, sizeof box) != Error::ok) return 0;
   return box.task_switches;
+}
+
+// thread(entry, arg): the seed's compatibility mode: a task started as a thread. It is a
+// process in the caller's AS with a stack of its own, preempted by the timer with its
+// whole context like any thread; it starts at entry(arg) (user/lib/thread.hh wraps it)
+// and the caller joins it with wait(pid).
+long do_thread(TrapFrame& f) {
+  Process& me = current_process();
+  u64 entry = f.a(0), arg = f.a(1);
+  if (entry < kUserBase || entry >= kUserTop) return -kErrInvalid;
+  const char* why = "";
+  Result<int> pid = process_spawn(me.program, me.pid, me.space, &why);
+  if (!pid.ok()) return -kErrNoMemory;
+  Process* thread = find_process(pid.value());
+  process_reset_frame(*thread, entry, arg);
+  thread->frame().regs[reg::a1] = shared_payload_base ? shared_payload_base() : 0;
+  thread->frame().regs[reg::a2] = me.space->id;
+  return pid.value();
 }
