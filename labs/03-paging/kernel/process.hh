@@ -35,7 +35,8 @@ struct Process {
   u64 switches = 0;        // all switches away from it (timeouts included)
   u32 idle_yields = 0;     // lab 05: fast yields in a row that found nothing to run
   bool deferred = false;
-  u64 timeout_instructions = 0;  // lab 05: instructions its timeouts cost (timeout.cc)   // lab 05: the last tick let it go on (it was inside the payload)
+  u64 timeout_instructions = 0;  // lab 05: instructions its timeouts cost (timeout.cc)
+  u32 saved_tasks = 0;     // lab 05: its tasks the kernel holds apart now   // lab 05: the last tick let it go on (it was inside the payload)
 
   TrapFrame& frame() { return kernel_stack->frame; }
 };
