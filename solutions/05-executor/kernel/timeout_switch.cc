@@ -6,7 +6,7 @@ bool timeout_save(Process& p, PreemptedTask& slot, int fresh_stack) {
   slot.frame = p.frame();
   slot.stack_slot = p.stack_slot;
   p.stack_slot = fresh_stack;
-  process_reset_frame(p, p.executor_entry, p.executor_arg);
+  process_restart_executor(p);  // its other registers are its own: nothing leaks
   return true;
 }
 
