@@ -54,6 +54,7 @@ Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why) {
     return mapped;
   }
   space->entry = image.value().entry;
+  space->satp = space->table.satp(space->id);
   // This ASID may have named another table before: forget what the TLB knew of it.
   asm volatile("sfence.vma zero, %0" : : "r"(u64(space->id)) : "memory");
   return space;
@@ -126,7 +127,7 @@ void as_discard_empty(AddressSpace& space) {
 }
 
 void as_activate(const AddressSpace& space) {
-  asm volatile("csrw satp, %0" : : "r"(space.table.satp(space.id)) : "memory");
+  asm volatile("csrw satp, %0" : : "r"(space.satp) : "memory");  // on every return to user mode
 }
 
 int as_live_count() {

@@ -16,6 +16,7 @@ struct AddressSpace {
   u8 stacks_parked = 0;  // bit k: slot k is mapped but free (lab 05 reuses it: no zeroing)
   u32 stacks_created = 0;  // stacks ever mapped here (lab 05 reports it)
   u64 entry = 0;     // the program's entry point
+  u64 satp = 0;      // table.satp(id), computed once
   int executor_slot = -1;  // lab 04: g_processes index of the process running its executor
   PageTable table;
 };

@@ -42,6 +42,9 @@ struct Process {
 };
 
 extern Process g_processes[kMaxProcesses];
+// Code where a timer tick does not take the CPU away at once (lab 04 sets it to the
+// payload's text: the payload has no lock); size 0 = none.
+extern u64 g_tick_guard_start, g_tick_guard_size;
 extern KernelStack g_kernel_stacks[kMaxProcesses];
 
 // run_user_programs(names, slice): run the comma-separated programs; NAME@K starts NAME

@@ -81,6 +81,8 @@ bool payload_load(const u8* image, u64 size, const char* origin) {
   }
   asm volatile("sfence.vma zero, zero");
   g_loaded = true;
+  g_tick_guard_start = h.text_start;  // a tick in here waits a slice (no lock in the payload)
+  g_tick_guard_size = h.text_end - h.text_start;
   i64 r = entry<PayloadInitFn>(h.entries.init)(state(), h.state_size);
   if (r < 0) {
     kprintf("payload: init failed (%ld)\n", r);

@@ -24,9 +24,6 @@ void prepare_slots() {
   g_slots_ready = true;
 }
 
-// The payload's text, cached: every tick asks whether the process was in there.
-u64 g_text_start, g_text_size;
-
 PreemptedTask* free_slot() {
   prepare_slots();
   for (PreemptedTask& t : g_preempted)
@@ -50,31 +47,6 @@ u64 saved_count(const Process& p) {
 }
 }  // namespace
 
-// timeout_task (lab 03's weak hook): the timer interrupted p. If p's runtime says a task
-// is running, save it apart and restart the executor on a fresh stack; otherwise (no
-// runtime, no task, no room) p is simply preempted as before, registers in its frame.
-namespace {
-[[gnu::noinline]] bool timeout_with_runtime(Process& p, bool in_payload);
-}  // namespace
-
-// The payload has no lock (one hart): a process stopped in the middle of a payload call
-// would leave its queues half changed for the next AS. So a tick that finds p inside the
-// payload's code, or in its runtime's own code (current_task == 0), lets p go on for one
-// more slice; the tick after that takes the CPU away regardless. Kept small: every tick
-// of every process comes through here.
-bool timeout_task(Process& p) {
-  if (g_text_size == 0) {
-    if (!payload_loaded()) return true;
-    g_text_start = payload_image().header.text_start;
-    g_text_size = payload_image().header.text_end - g_text_start;
-  }
-  bool in_payload = p.frame().sepc - g_text_start < g_text_size;
-  if (p.executor_mailbox) return timeout_with_runtime(p, in_payload);
-  bool defer = in_payload && !p.deferred;  // no runtime: only the payload check
-  p.deferred = defer;
-  return !defer;
-}
-
 namespace {
 // The runtime's mailbox, reached through its physical address (the kernel maps all RAM):
 // checked like any user pointer, but without copying 88 bytes in and out at every tick.
@@ -85,16 +57,20 @@ PreemptMailbox* mailbox_of(const Process& p) {
   return pa.ok() ? reinterpret_cast<PreemptMailbox*>(pa.value()) : nullptr;
 }
 
-bool timeout_with_runtime(Process& p, bool in_payload) {
+}  // namespace
+
+// timeout_task (lab 03's weak hook, for processes with a runtime): the timer interrupted
+// p. A tick in the runtime's own code (current_task == 0: its bookkeeping is not
+// reentrant) lets p go on for one more slice. A tick in a task saves the task apart and
+// restarts the executor on a fresh stack. Anything else: p is preempted as a whole.
+bool timeout_task(Process& p) {
   // User memory: the runtime could change it under us only if it ran, and it does not
   // while we are here (one hart); every value is still checked before use.
   PreemptMailbox* box = mailbox_of(p);
-  bool busy = in_payload || (box && box->current_task == 0);
-  if (busy && !p.deferred) {
+  if (box && box->current_task == 0 && !p.deferred) {
     p.deferred = true;
     return false;
   }
-  p.deferred = false;
   if (!box) return true;
   u32 task = box->current_task;
   u32 listed = box->preempted_count;
@@ -122,7 +98,6 @@ bool timeout_with_runtime(Process& p, bool in_payload) {
   slot->task_id = 0;
   return true;
 }
-}  // namespace
 
 // resume_preempted(task_id): p's executor popped a task the timer had interrupted.
 long do_resume_preempted(TrapFrame& f) {
