@@ -50,7 +50,7 @@ BENCHMARKS = [
         "spawn_join": (400, "instructions/task", "spawn + run + join a child doing no work"),
     }),
     (5, None, {"args": "run=preempt_regs slice=1000"}, {
-        "timeout_switch": (600, "instructions/timeout", "timer trap to the executor's restart on a fresh stack (kernel C part)"),
+        "timeout_switch": (600, "instructions/timeout", "the tick (timer_tick) to the executor's restart on a fresh stack"),
     }),
     (5, None, {"args": "run=xas_bench,xas_bench slice=0"}, {
         "xas_switch": (400, "instructions/switch", "to a task in another AS through the yield fast path (incl. the task's add/remove)"),

@@ -9,7 +9,6 @@
 #include "lib/random.hh"
 #include "lib/string.hh"
 
-extern "C" const UserProgram __user_programs_start[], __user_programs_end[];
 
 Process g_processes[kMaxProcesses];
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
@@ -132,13 +131,4 @@ bool run_user_programs(const char* names, u64 slice) {
   // Resumed here once every program has exited or been killed.
   timer_stop();
   return true;
-}
-
-const UserProgram* user_programs_begin() { return __user_programs_start; }
-const UserProgram* user_programs_end() { return __user_programs_end; }
-
-const UserProgram* find_user_program(const char* name, usize length) {
-  for (const UserProgram* p = __user_programs_start; p != __user_programs_end; p++)
-    if (strlen(p->name) == length && memcmp(p->name, name, length) == 0) return p;
-  return nullptr;
 }

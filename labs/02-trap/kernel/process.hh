@@ -2,21 +2,13 @@
 // and kill. Layer: kernel/process. No paging yet: every program shares the physical
 // address space with the kernel (lab 03 gives each its own page table).
 #pragma once
-#include "kernel/trap_frame.hh"
+#include "kernel/kernel_stack.hh"
 #include "kernel/user_programs.hh"
 
 constexpr int kMaxProcesses = 16;
-constexpr usize kKernelStackSize = 8192;
 constexpr usize kUserStackSize = 16384;
 
 enum class ProcessState : u8 { unused, runnable, exited };
-
-// Each process's kernel stack ends exactly where its trap frame starts, so the trap
-// vector reaches both through one pointer (sscratch).
-struct alignas(16) KernelStack {
-  u8 bytes[kKernelStackSize];
-  TrapFrame frame;
-};
 
 struct Process {
   int pid = 0;

@@ -38,10 +38,7 @@ void trap_init() {
   asm volatile("csrw scounteren, %0" : : "r"(7));        // cycle, time, instret
 }
 
-u64 g_user_trap_instret;  // instret when the last full-path trap reached C (lab 05 measures with it)
-
 TrapFrame* user_trap(TrapFrame* frame) {
-  asm volatile("csrr %0, instret" : "=r"(g_user_trap_instret));
   if (kernel_space_enter) kernel_space_enter();
   u64 scause, stval;
   asm volatile("csrr %0, scause" : "=r"(scause));

@@ -11,7 +11,6 @@
 #include "lib/random.hh"
 #include "lib/string.hh"
 
-extern "C" const UserProgram __user_programs_start[], __user_programs_end[];
 // Lab 04 on: the shared payload's base address, passed to every program (weak: absent before).
 [[gnu::weak]] u64 shared_payload_base();
 // Lab 05 on: a timer tick interrupted p: save its running task apart, or ask to let p go
@@ -293,13 +292,4 @@ bool run_started_processes(u64 slice) {
   for (Process& p : g_processes)
     if (p.state == ProcessState::zombie) p.state = ProcessState::unused;  // nobody waited
   return true;
-}
-
-const UserProgram* user_programs_begin() { return __user_programs_start; }
-const UserProgram* user_programs_end() { return __user_programs_end; }
-
-const UserProgram* find_user_program(const char* name, usize length) {
-  for (const UserProgram* p = __user_programs_start; p != __user_programs_end; p++)
-    if (strlen(p->name) == length && memcmp(p->name, name, length) == 0) return p;
-  return nullptr;
 }

@@ -2,20 +2,12 @@
 // may spawn and wait for children). Layer: kernel/process.
 #pragma once
 #include "kernel/address_space.hh"
-#include "kernel/trap_frame.hh"
+#include "kernel/kernel_stack.hh"
 #include "kernel/user_programs.hh"
 
 constexpr int kMaxProcesses = 16;
-constexpr usize kKernelStackSize = 8192;
 
 enum class ProcessState : u8 { unused, runnable, zombie };
-
-// Each process's kernel stack ends exactly where its trap frame starts, so the trap
-// vector reaches both through one pointer (sscratch).
-struct alignas(16) KernelStack {
-  u8 bytes[kKernelStackSize];
-  TrapFrame frame;
-};
 
 struct Process {
   int pid = 0;

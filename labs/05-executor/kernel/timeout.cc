@@ -11,7 +11,7 @@
 // Big, so kept out of .bss (boot clears .bss: see lab 01's boot_to_kmain figure); the
 // slots are made empty on first use instead.
 [[gnu::section(".noinit.preempted")]] PreemptedTask g_preempted[kMaxPreempted];
-extern u64 g_user_trap_instret;  // kernel/trap.cc
+extern u64 g_tick_instret;  // kernel/timer.cc
 [[gnu::weak]] u64 shared_payload_base();  // kernel/payload.cc
 
 namespace {
@@ -88,7 +88,7 @@ bool timeout_task(Process& p) {
       box->preempted_count = listed + 1;
       box->current_task = 0;
       p.saved_tasks++;
-      p.timeout_instructions += read_instret() - g_user_trap_instret;
+      p.timeout_instructions += read_instret() - g_tick_instret;
       return true;
     }
     timeout_restore(p, *slot);  // it does not: p goes on with the task as if nothing happened

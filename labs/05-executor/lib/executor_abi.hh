@@ -28,6 +28,6 @@ struct SchedStats {
   u64 system_timeouts, system_switches;  // every process since boot
   u64 stacks_created;                    // executor stacks ever mapped in this AS
   u64 preempted_now;                     // this process's tasks saved apart right now
-  u64 timeout_instructions;              // summed over its timeouts: timer trap (in C) to the
-                                         // executor's restart on a fresh stack
+  u64 timeout_instructions;              // summed over its timeouts: the tick (timer_tick) to
+                                         // the executor's restart on a fresh stack
 };
