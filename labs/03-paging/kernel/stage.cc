@@ -12,6 +12,8 @@
 
 // Lab 04 on: set up what the stage adds (the shared payload) once memory is ready.
 [[gnu::weak]] bool stage_prepare();
+// Lab 06 on: find and start the devices (PLIC, virtio-blk) once memory is ready.
+[[gnu::weak]] bool devices_init();
 
 bool stage_run() {
   trap_init();
@@ -26,6 +28,7 @@ bool stage_run() {
   if (payload_at >= g_boot.memory.base && payload_at < reserved_from) reserved_from = payload_at;
   if (!kernel_space_ready() && !kernel_space_init(reserved_from)) return false;
   report("frames free=%lu total=%lu", frames_free(), frames_total());
+  if (devices_init && !devices_init()) return false;
   if (stage_prepare && !stage_prepare()) return false;  // what later labs set up first
 
   u64 slice = microseconds_to_time(bootargs_u64("slice", 10000));

@@ -43,6 +43,9 @@ Process* executor_of(u64 as_id) {
 
 // Lab 05 on: is this executor yielding in a storm (weak: absent before)?
 [[gnu::weak]] bool yield_storm(Process& caller);
+// Lab 06 on: nothing is ready, but I/O is in flight: wait for one interrupt (true), or
+// there is nothing to wait for (false) (weak: absent before).
+[[gnu::weak]] bool kernel_idle_wait();
 
 // stage_prepare (lab 03's weak hook): load the payload, add the kernel's own tasks.
 bool stage_prepare() {
@@ -96,6 +99,11 @@ long fast_yield(long, long, long, long, long, long) {
       continue;
     }
     if (r.kind == PopKind::done) {
+      // Lab 06: an interrupt may complete I/O and make a task ready: pop again after it.
+      if (kernel_idle_wait && kernel_idle_wait()) {
+        round--;
+        continue;
+      }
       caller.idle_yields++;  // nothing anywhere: an executor that keeps asking is spinning
       as_activate(*caller.space);
       return 0;

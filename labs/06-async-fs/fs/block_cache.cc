@@ -1,0 +1,204 @@
+// fs/block_cache.cc: the block cache's bookkeeping: buffers, LRU order, pins, device
+// requests and their completion, sync (see block_cache.hh). Layer: fs.
+// The cached read path itself, get(), is in fs/cache_read.cc.
+#include "fs/block_cache.hh"
+#include <new>
+#include "lib/string.hh"
+
+BlockRef::BlockRef(BlockRef&& other) noexcept
+    : cache_(std::exchange(other.cache_, nullptr)), buf_(std::exchange(other.buf_, nullptr)) {}
+
+BlockRef& BlockRef::operator=(BlockRef&& other) noexcept {
+  if (this != &other) {
+    release();
+    cache_ = std::exchange(other.cache_, nullptr);
+    buf_ = std::exchange(other.buf_, nullptr);
+  }
+  return *this;
+}
+
+void BlockRef::release() {
+  if (buf_) cache_->unpin(buf_);
+  cache_ = nullptr;
+  buf_ = nullptr;
+}
+
+BlockCache::BlockCache(BlockDevice& dev, usize count, CacheBuf* bufs, u8* data, WakeFn wake, void* ctx)
+    : dev_(dev), count_(count), bufs_(bufs), data_(data), wake_(wake), wake_ctx_(ctx) {
+  for (usize i = 0; i < count; i++) {
+    CacheBuf* b = new (&bufs[i]) CacheBuf();
+    b->data = data + i * kSectorBytes;
+    b->lru_next = u16((i + 1) % count);
+    b->lru_prev = u16((i + count - 1) % count);
+    b->req.context = b;
+    b->owner = this;
+    b->req.done = &BlockCache::on_complete;
+  }
+}
+
+BlockCache* BlockCache::create(BlockDevice& dev, usize buffers, WakeFn wake, void* wake_ctx) {
+  if (buffers < kCacheMinBuffers || buffers > kCacheMaxBuffers || !wake) return nullptr;
+  usize head = align_up(sizeof(BlockCache), usize(16));
+  void* mem = kheap_alloc(head + buffers * sizeof(CacheBuf));
+  u8* data = static_cast<u8*>(kheap_alloc(buffers * kSectorBytes));
+  if (!mem || !data) {
+    kheap_free(mem);
+    kheap_free(data);
+    return nullptr;
+  }
+  CacheBuf* bufs = reinterpret_cast<CacheBuf*>(static_cast<u8*>(mem) + head);
+  return new (mem) BlockCache(dev, buffers, bufs, data, wake, wake_ctx);
+}
+
+Error BlockCache::destroy(BlockCache* cache) {
+  if (!cache) return Error::ok;
+  for (usize i = 0; i < cache->count_; i++) {
+    const CacheBuf& b = cache->bufs_[i];
+    if (b.refs || b.writing || b.state == CacheBuf::State::reading) return Error::busy;
+  }
+  u8* data = cache->data_;
+  cache->~BlockCache();
+  kheap_free(data);
+  kheap_free(cache);
+  return Error::ok;
+}
+
+usize BlockCache::pinned_count() const {
+  usize n = 0;
+  for (usize i = 0; i < count_; i++) n += bufs_[i].refs != 0;
+  return n;
+}
+
+usize BlockCache::dirty_count() const {
+  usize n = 0;
+  for (usize i = 0; i < count_; i++) n += bufs_[i].dirty;
+  return n;
+}
+
+// FIXME: a linear scan; a hash of sector -> buffer once caches grow past ~100 buffers.
+CacheBuf* BlockCache::lookup(u64 sector) {
+  for (usize i = 0; i < count_; i++) {
+    CacheBuf* b = &bufs_[i];
+    if (b->sector == sector && (b->state == CacheBuf::State::valid || b->state == CacheBuf::State::reading))
+      return b;
+  }
+  return nullptr;
+}
+
+CacheBuf* BlockCache::pick_victim(CacheBuf** dirty_out, CacheBuf** busy_out) {
+  *dirty_out = nullptr;
+  *busy_out = nullptr;
+  u16 i = bufs_[lru_head_].lru_prev;  // the least recent
+  for (usize n = 0; n < count_; n++, i = bufs_[i].lru_prev) {
+    CacheBuf* b = &bufs_[i];
+    if (b->refs != 0 || b->state == CacheBuf::State::reading) continue;
+    if (b->writing) {
+      if (!*busy_out) *busy_out = b;
+    } else if (b->dirty) {
+      if (!*dirty_out) *dirty_out = b;
+    } else {
+      return b;
+    }
+  }
+  return nullptr;
+}
+
+void BlockCache::claim(CacheBuf* b, u64 sector) {
+  if (b->state != CacheBuf::State::empty) stats_.evictions++;
+  b->sector = sector;
+  b->state = CacheBuf::State::empty;
+  b->dirty = false;
+  pin(b);
+  touch(b);
+}
+
+void BlockCache::pin(CacheBuf* b) { b->refs++; }
+
+void BlockCache::unpin(CacheBuf* b) {
+  if (b->refs == 0) ktask_panic("block cache: unpin of an unpinned buffer");
+  b->refs--;
+}
+
+void BlockCache::touch(CacheBuf* b) {
+  u16 i = u16(b - bufs_);
+  if (i == lru_head_) return;
+  bufs_[b->lru_prev].lru_next = b->lru_next;  // unlink
+  bufs_[b->lru_next].lru_prev = b->lru_prev;
+  CacheBuf& head = bufs_[lru_head_];  // insert before the old head: the circle's start
+  b->lru_next = lru_head_;
+  b->lru_prev = head.lru_prev;
+  bufs_[head.lru_prev].lru_next = i;
+  head.lru_prev = i;
+  lru_head_ = i;
+}
+
+void BlockCache::start_read(CacheBuf* b) {
+  b->state = CacheBuf::State::reading;
+  b->req.write = false;
+  b->req.sector = b->sector;
+  b->req.buffer = b->data;
+  b->req.status = Error::ok;
+  b->req.next = nullptr;
+  stats_.reads++;
+  dev_.submit(b->req);
+}
+
+void BlockCache::start_write(CacheBuf* b) {
+  b->writing = true;
+  b->dirty = false;  // a change made during the write sets it again
+  b->req.write = true;
+  b->req.sector = b->sector;
+  b->req.buffer = b->data;
+  b->req.status = Error::ok;
+  b->req.next = nullptr;
+  stats_.writes++;
+  dev_.submit(b->req);
+}
+
+// on_complete(req): the device is done with a buffer's request: record the outcome,
+// then hand every waiter to wake(). Never resumes anything itself.
+void BlockCache::on_complete(SectorRequest& req, void* context) {
+  CacheBuf* b = static_cast<CacheBuf*>(context);
+  if (!req.write) {
+    b->state = req.status == Error::ok ? CacheBuf::State::valid : CacheBuf::State::failed;
+  } else {
+    b->writing = false;
+    if (req.status != Error::ok) b->dirty = true;
+  }
+  CacheWaiter* w = b->waiters;
+  b->waiters = nullptr;
+  BlockCache* owner = b->owner;
+  if (req.status != Error::ok) {
+    if (!req.write)
+      owner->stats_.read_errors++;
+    else
+      owner->stats_.write_errors++;
+  }
+  while (w) {
+    CacheWaiter* next = w->next;  // w lives in a frame that may run (and end) once woken
+    owner->wake_(owner->wake_ctx_, w->handle);
+    w = next;
+  }
+}
+
+void BlockCache::IoWait::await_suspend(std::coroutine_handle<> h) noexcept {
+  node.handle = h;
+  node.next = buf->waiters;
+  buf->waiters = &node;
+  cache->stats_.waits++;
+}
+
+KTask<Error> BlockCache::sync() {
+  u64 errors_before = stats_.write_errors;
+  for (usize i = 0; i < count_; i++) {
+    CacheBuf* b = &bufs_[i];
+    if (b->dirty && !b->writing && b->state == CacheBuf::State::valid) start_write(b);
+  }
+  for (usize i = 0; i < count_; i++) {
+    CacheBuf* b = &bufs_[i];
+    while (b->writing) {
+      co_await io_done(b);
+    }
+  }
+  co_return stats_.write_errors == errors_before ? Error::ok : Error::io;
+}
