@@ -23,12 +23,13 @@ struct Process {
   u64 executor_entry = 0;  // lab 04: where its executor starts afresh (0 = none registered)
   u64 executor_arg = 0;
   u64 executor_mailbox = 0;  // lab 05: the runtime's PreemptMailbox (user address, 0 = none)
+  u64 executor_mailbox_pa = 0;  // lab 05: its physical address, once checked (0 = not yet)
   u64 timeouts = 0;        // switches forced by the timer
   u64 switches = 0;        // all switches away from it (timeouts included)
   u32 idle_yields = 0;     // lab 05: fast yields in a row that found nothing to run
-  bool deferred = false;
+  bool deferred = false;   // lab 05: the last tick let it go on (it was in the runtime's code)
   u64 timeout_instructions = 0;  // lab 05: instructions its timeouts cost (timeout.cc)
-  u32 saved_tasks = 0;     // lab 05: its tasks the kernel holds apart now   // lab 05: the last tick let it go on (it was inside the payload)
+  u32 saved_tasks = 0;     // lab 05: its tasks the kernel holds apart now
 
   TrapFrame& frame() { return kernel_stack->frame; }
 };

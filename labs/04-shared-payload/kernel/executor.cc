@@ -74,6 +74,7 @@ long do_executor(TrapFrame& f) {
   current_process().executor_entry = f.a(0);
   current_process().executor_arg = f.a(1);
   current_process().executor_mailbox = f.a(2);  // lab 05's runtime; checked when used
+  current_process().executor_mailbox_pa = 0;
   current_process().space->executor_slot = int(&current_process() - g_processes);
   return 0;
 }

@@ -22,7 +22,7 @@
 
 inline constexpr u32 kPayloadMagic = 0x4c505153;  // "SQPL" in memory (little-endian)
 inline constexpr u16 kPayloadAbiMajor = 1;         // incompatible changes
-inline constexpr u16 kPayloadAbiMinor = 0;         // compatible additions
+inline constexpr u16 kPayloadAbiMinor = 1;         // compatible additions (1: ready_summary)
 inline constexpr u64 kPayloadBase = 0x1000000000ull;  // 64 GiB, in every page table
 inline constexpr u64 kPayloadPageSize = 4096;
 inline constexpr u64 kPayloadMaxSize = 1ull << 20;  // the VA window the kernel reserves
@@ -54,6 +54,11 @@ struct TaskMeta {
   TaskState state;
 };
 static_assert(sizeof(TaskMeta) == 16);
+
+// ABI 1.1: add_task's priority argument may carry kPayloadAddClaimed. The new task then
+// starts `running`, claimed by the calling executor, on no ready queue until someone sets
+// it ready: for an executor that will run it itself because nobody else is waiting.
+inline constexpr u64 kPayloadAddClaimed = 1u << 8;
 
 enum class PopKind : u8 {
   done = 0,             // nothing is ready
@@ -141,6 +146,12 @@ struct PayloadHeader {
   u32 levels;         // 1 (FIFO) or kPayloadLevels (priority)
   char name[8];       // "fifo" or "prio", NUL-padded
   PayloadEntries entries;
+  // ABI 1.1: the address of one byte inside data whose bit L is set iff some task is
+  // ready at queue level L (the FIFO payload uses level 0 only). Read-only for its
+  // readers and advisory (user-writable, like all data): an executor may read it to
+  // see that no other task waits at its level or above, and then switch between its
+  // own tasks without a call (user/lib/runtime.cc). Never a fact the kernel relies on.
+  u64 ready_summary;
 };
-static_assert(sizeof(PayloadHeader) == 152);
+static_assert(sizeof(PayloadHeader) == 160);
 static_assert(__builtin_offsetof(PayloadHeader, entries) == 96);

@@ -25,6 +25,7 @@ static PayloadHeader good_header() {
   h.end = kBase + kSize;
   h.state = h.data_start + 64;
   h.state_size = 2048;
+  h.ready_summary = h.state + 8;
   h.capacity = kPayloadMaxTasks;
   h.levels = kPayloadLevels;
   memcpy(h.name, "prio", 4);
@@ -95,6 +96,10 @@ int main() {
   CHECK(refused(check(h), "order"));
   h = good_header(), h.data_start = h.text_start;  // data before text ends
   CHECK(refused(check(h), "order"));
+  h = good_header(), h.ready_summary = h.text_start;  // ABI 1.1: the summary in text
+  CHECK(refused(check(h), "ready summary"));
+  h = good_header(), h.ready_summary = h.end;
+  CHECK(refused(check(h), "ready summary"));
   h = good_header(), h.text_end = h.text_start;  // empty text
   CHECK(refused(check(h), "order"));
   h = good_header(), h.end = kBase + kSize + kPage;

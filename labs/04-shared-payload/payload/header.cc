@@ -50,4 +50,5 @@ extern "C" const PayloadHeader payload_header;
             .stats = u64(&payload_stats),
             .count_in_as = u64(&payload_count_in_as),
         },
+    .ready_summary = u64(&payload_state.ready_bitmap),
 };

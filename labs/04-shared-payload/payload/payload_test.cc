@@ -37,6 +37,15 @@ static void scenarios_without_pop(const Flavour& f, SchedState* s) {
   i64 again = f.add(s, 7, 0, 0);
   CHECK(again > 0 && again != ids[100] && task_slot(u32(again)) == 100);
   CHECK(f.add(s, 8, 0, 0) == kNoSpace);
+  // ABI 1.1: a claimed add starts `running`, on no queue (the ready summary stays clear);
+  // set ready, it joins its queue like any other. A bad priority is still refused.
+  CHECK(f.init(s, sizeof *s) == 0);
+  i64 c = f.add(s, 0xc, 3, 5 | kPayloadAddClaimed);
+  CHECK(c > 0 && s->ready_bitmap == 0 && f.count(s, 3) == 1);
+  CHECK(f.stats(s, &st) == 0 && st.ready == 0 && st.live == 1);
+  CHECK(f.add(s, 0xd, 3, kPayloadLevels | kPayloadAddClaimed) == kInvalid);
+  CHECK(f.set(s, c, kReady) == 0 && s->ready_bitmap == (f.prio ? 1u << 5 : 1u));
+  CHECK(f.remove(s, c) == 0 && s->ready_bitmap == 0);
 }
 
 static void scenarios_with_pop(const Flavour& f, SchedState* s) {

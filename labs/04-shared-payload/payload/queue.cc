@@ -15,18 +15,18 @@ namespace {
 // queue_level(priority): the ready queue of a task of this priority (< kPayloadLevels).
 inline u32 queue_level(u32 priority) { return SQUALL_PAYLOAD_PRIO ? priority : 0; }
 
-i64 refuse(SchedState* s, Error e) {
+[[gnu::noinline, gnu::cold]] i64 refuse(SchedState* s, Error e) {
   s->stats.rejected++;
   return payload_error(e);
 }
 
-i64 corrupt(SchedState* s) {
+[[gnu::noinline, gnu::cold]] i64 corrupt(SchedState* s) {
   s->stats.corrupt_detected++;
   return payload_error(kPayloadCorrupt);
 }
 
 // find_task(s, id): the slot of live task `id`, or a negative error.
-i64 find_task(SchedState* s, u64 id) {
+inline i64 find_task(SchedState* s, u64 id) {
   if (id > 0x7fffffffu || task_slot(u32(id)) >= kPayloadMaxTasks || (id >> 16) == 0)
     return refuse(s, Error::invalid);  // no task ever had this id
   u32 i = task_slot(u32(id));
@@ -57,10 +57,13 @@ i64 payload_init(void* state, u64 state_bytes) {
 }
 
 // payload_add_task(state, repr, as_id, priority): a new ready task at the tail of its
-// queue. Returns its id (> 0), -invalid, -no_space (table full) or -kPayloadCorrupt.
+// queue, or (priority | kPayloadAddClaimed) a new task already `running`, on no queue.
+// Returns its id (> 0), -invalid, -no_space (table or quota full) or -kPayloadCorrupt.
 i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   SchedState* s = static_cast<SchedState*>(state);
   if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+  bool claimed = priority & kPayloadAddClaimed;
+  priority &= ~kPayloadAddClaimed;
   if (as_id > 0xffff || priority >= kPayloadLevels) return refuse(s, Error::invalid);
   u16* quota = (as_id != 0 && as_id < kQuotaTrackedSpaces) ? &s->tasks_of_as[as_id] : nullptr;
   if (quota && *quota >= kPayloadQuotaPerAs) return refuse(s, Error::no_space);
@@ -70,10 +73,14 @@ i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   TaskSlot& t = s->slots[i];
   u32 next = t.next;
   if (t.meta.state != TaskState::free || (next != kNil && next >= kPayloadMaxTasks)) return corrupt(s);
-  if (!ready_append(s, i, queue_level(u32(priority)))) return corrupt(s);
+  if (claimed) {
+    t.prev = t.next = kNil;
+  } else if (!ready_append(s, i, queue_level(u32(priority)))) {
+    return corrupt(s);
+  }
   s->free_head = u16(next);
   u32 id = task_id(next_generation(t.meta.id), i);
-  t.meta = TaskMeta{repr, id, u16(as_id), u8(priority), TaskState::ready};
+  t.meta = TaskMeta{repr, id, u16(as_id), u8(priority), claimed ? TaskState::running : TaskState::ready};
   if (quota) ++*quota;
   s->stats.adds++;
   return id;

@@ -50,11 +50,16 @@ u64 saved_count(const Process& p) {
 namespace {
 // The runtime's mailbox, reached through its physical address (the kernel maps all RAM):
 // checked like any user pointer, but without copying 88 bytes in and out at every tick.
-PreemptMailbox* mailbox_of(const Process& p) {
+// The check is done once per registration: a user page stays where it is while its AS
+// lives (there is no unmap), so the address is kept in the process.
+PreemptMailbox* mailbox_of(Process& p) {
+  if (p.executor_mailbox_pa) return reinterpret_cast<PreemptMailbox*>(p.executor_mailbox_pa);
   u64 va = p.executor_mailbox;
   if (va % alignof(PreemptMailbox) || va % kPageSize > kPageSize - sizeof(PreemptMailbox)) return nullptr;
   Result<u64> pa = user_page_address(p.space->table, va, true);
-  return pa.ok() ? reinterpret_cast<PreemptMailbox*>(pa.value()) : nullptr;
+  if (!pa.ok()) return nullptr;
+  p.executor_mailbox_pa = pa.value();
+  return reinterpret_cast<PreemptMailbox*>(pa.value());
 }
 
 }  // namespace

@@ -53,6 +53,8 @@ PayloadCheck payload_check_header(const void* image, u64 size, u64 load_base, u1
       h.state_size > h.end - h.state)
     return refuse("scheduler state outside data");
   if (h.state & 7) return refuse("scheduler state not 8-aligned");
+  if (h.abi_minor >= 1 && (h.ready_summary < h.data_start || h.ready_summary >= h.end))
+    return refuse("ready summary outside data");
   if (h.levels == 0 || h.levels > kPayloadLevels || h.capacity == 0)
     return refuse("bad capacity or level count");
 

@@ -8,8 +8,30 @@ bool g_executor_trace;
 
 namespace {
 template <typename Fn> Fn entry(u64 address) { return reinterpret_cast<Fn>(address); }
-void* state() { return reinterpret_cast<void*>(payload_header()->state); }
 bool mine(void*, const TaskMeta* task) { return task->as_id == g_start_as_id; }
+
+// The entries and the state, read from the header once (every task switch calls them).
+struct Bound {
+  void* state;
+  PayloadAddTaskFn add_task;
+  PayloadPopTaskFn pop_task;
+  PayloadSetTaskStateFn set_task_state;
+  PayloadRemoveTaskFn remove_task;
+};
+Bound g_bound;
+
+[[gnu::noinline, gnu::cold]] void bind() {
+    const PayloadHeader* h = payload_header();
+    g_bound = Bound{reinterpret_cast<void*>(h->state), entry<PayloadAddTaskFn>(h->entries.add_task),
+                    entry<PayloadPopTaskFn>(h->entries.pop_task),
+                    entry<PayloadSetTaskStateFn>(h->entries.set_task_state),
+                    entry<PayloadRemoveTaskFn>(h->entries.remove_task)};
+}
+inline const Bound& bound() {
+  if (!g_bound.state) [[unlikely]] bind();
+  return g_bound;
+}
+void* state() { return bound().state; }
 }  // namespace
 
 const PayloadHeader* payload_header() {
@@ -19,19 +41,24 @@ const PayloadHeader* payload_header() {
 
 u16 my_as_id() { return u16(g_start_as_id); }
 
-i64 task_add(u64 repr, u64 priority) {
-  return entry<PayloadAddTaskFn>(payload_header()->entries.add_task)(state(), repr, g_start_as_id, priority);
+const volatile u8* payload_ready_summary() {
+  const PayloadHeader* h = payload_header();
+  if (!h || h->abi_minor < 1 || h->header_size < sizeof(PayloadHeader)) return nullptr;
+  return reinterpret_cast<const volatile u8*>(h->ready_summary);
 }
 
-PopResult task_pop() { return entry<PayloadPopTaskFn>(payload_header()->entries.pop_task)(state(), mine, nullptr); }
-
-i64 task_remove(u64 task_id) {
-  return entry<PayloadRemoveTaskFn>(payload_header()->entries.remove_task)(state(), task_id);
+bool payload_has_levels() {
+  const PayloadHeader* h = payload_header();
+  return h && h->levels > 1;
 }
 
-i64 task_set_state(u64 task_id, TaskState s) {
-  return entry<PayloadSetTaskStateFn>(payload_header()->entries.set_task_state)(state(), task_id, u64(s));
-}
+i64 task_add(u64 repr, u64 priority) { return bound().add_task(state(), repr, g_start_as_id, priority); }
+
+PopResult task_pop() { return bound().pop_task(state(), mine, nullptr); }
+
+i64 task_remove(u64 task_id) { return bound().remove_task(state(), task_id); }
+
+i64 task_set_state(u64 task_id, TaskState s) { return bound().set_task_state(state(), task_id, u64(s)); }
 
 i64 payload_read_stats(PayloadStats* out) {
   return entry<PayloadStatsFn>(payload_header()->entries.stats)(state(), out);

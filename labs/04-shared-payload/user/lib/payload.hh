@@ -15,6 +15,10 @@ PopResult task_pop();                       // can_run: tasks of this AS
 i64 task_remove(u64 task_id);
 i64 task_set_state(u64 task_id, TaskState state);
 i64 payload_read_stats(PayloadStats* out);
+// payload_ready_summary(): the payload's advisory bitmap of non-empty ready levels (ABI
+// 1.1, PayloadHeader::ready_summary), or nullptr (an older payload, or none).
+const volatile u8* payload_ready_summary();
+bool payload_has_levels();  // the payload keeps one queue per priority (not FIFO)
 
 // fast_yield(): let the kernel pop for the others; 0 = nothing is ready anywhere, 1 = the
 // next task is ours. If it is another AS's, this process's context is dropped: it comes

@@ -6,7 +6,8 @@
 
 namespace runtime_detail {
 void executor_loop() {
-  // TODO(lab05): loop { pop the shared scheduler (task_pop) and:
+  // TODO(lab05): loop { pop the shared scheduler (next_task(): our local queue when the
+  //   payload has nobody ahead of it, else task_pop) and:
   //   Run(t)   -> run_task(t.task_id, t.repr), then pop again;
   //   Yield    -> the next task is another AS's: fast_yield() (count stats().fast_yields);
   //               1 = ours again: pop again; 0 = nothing ready anywhere: return;

@@ -24,5 +24,11 @@ void* heap_alloc(usize size);
 // heap_free(p): give back a block from heap_alloc (nullptr: nothing to do).
 void heap_free(void* p);
 HeapStats heap_stats();
-// heap_owns(p): p points into the arena (a range check only, not a proof of a live block).
-bool heap_owns(const void* p);
+extern u8 g_heap_arena[kHeapArenaBytes];  // heap.cc
+
+// heap_owns(p, n): the n bytes at p lie inside the arena (a range check only, not a proof
+// of a live block).
+inline bool heap_owns(const void* p, usize n = 1) {
+  uptr at = uptr(p) - uptr(g_heap_arena);
+  return at < kHeapArenaBytes && n <= kHeapArenaBytes - at;
+}

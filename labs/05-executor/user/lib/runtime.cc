@@ -5,10 +5,22 @@
 // pops Run(t), checks that t.repr is one of its own frames, and resumes the task where
 // it last suspended (PromiseBase::resume_point: the innermost coroutine of the task,
 // since Tasks awaited inline run on the same task). The task runs until it parks:
-//   yield_now   it set itself ready again (the tail of its queue);
-//   join        it set itself sleeping and wrote its id into the child's promise;
-//   its end     the executor removes it, sets its joiner ready and, if no JoinHandle
-//               is left, frees its frame.
+//   yield_now   it goes to the tail of the ready queue;
+//   join        it sleeps; the child's promise points back at it;
+//   its end     it leaves the payload, its joiner is ready again and, if no JoinHandle
+//               is left, its frame is freed.
+// Each of these picks the next task itself and transfers to it (symmetric transfer:
+// a jump, no stack growth); only when that needs the payload's decision in full (or the
+// kernel) does control go back to the executor loop.
+//
+// The local ready queue. A task this AS popped stays `running` in the payload while it
+// waits in our local queue (one FIFO per level). The conceptual ready queue is the
+// payload's followed by ours: so a local task runs only when the payload's advisory
+// ready_summary shows no task waiting at its level or above; otherwise the executor
+// pops the payload first, and before anything goes to the kernel (fast_yield) or a
+// spawn adds a task behind them, the locals are handed back to the payload in order
+// (flush_locals). A yield between two tasks of this AS therefore costs no payload call.
+//
 // Everything between two resumes runs in runtime mode (current_task = 0, see
 // user/lib/preempt.hh), so the kernel never takes a task away in the middle of it.
 #include "user/lib/runtime.hh"
@@ -22,14 +34,49 @@ namespace {
 using task_detail::PromiseBase;
 constexpr u64 kEntryArg = 0x5371756c6c457865;  // the arg registered with the entry: a sanity check
 
+// With no summary (a payload older than ABI 1.1) every level looks busy: always ask.
+const volatile u8 kAlwaysWaiting = 0xff;
+
+struct LocalQueue {
+  PromiseBase* head;  // linked through PromiseBase::next_local
+  PromiseBase* tail;
+};
+
 struct Runtime {
   PromiseBase* current;  // the top promise of the task being run (nullptr: none)
-  bool parked;           // the running task suspended through yield_now or a join
+  bool parked;           // the running task suspended through yield_now, a join or its end
   bool main_finished;    // t0 ran to its end
   int main_status;       // and returned this
+  u8 local_mask;         // bit L: local[L] is not empty
+  bool has_pending;      // a task's switch popped `pending` for the executor loop
+  PopResult pending;
+  LocalQueue local[kPayloadLevels];
+  std::coroutine_handle<> zombie;  // a detached task's ended frame, freed at the next switch
+  const volatile u8* ready_summary = &kAlwaysWaiting;  // the payload's (or: always ask it)
+  bool levels;                       // the payload has a queue per priority
   RuntimeStats stats;
 };
 Runtime g_rt;
+
+// kMasks.of[m], for a local_mask m != 0: the best level with a local task (the lowest
+// set bit: rv64imac has no ctz), and the summary bits of that level and those above it.
+struct MaskInfo {
+  u8 lowest;
+  u8 at_or_above;
+};
+struct MaskTable {
+  MaskInfo of[256];
+};
+constexpr MaskTable make_mask_table() {
+  MaskTable t{};
+  for (u32 m = 1; m < 256; m++) {
+    u32 b = 0;
+    while (!(m & (1u << b))) b++;
+    t.of[m] = MaskInfo{u8(b), u8((2u << b) - 1)};
+  }
+  return t;
+}
+constexpr MaskTable kMasks = make_mask_table();
 
 volatile PreemptMailbox& mailbox() { return g_preempt_mailbox; }
 
@@ -39,8 +86,7 @@ volatile PreemptMailbox& mailbox() { return g_preempt_mailbox; }
 PromiseBase* task_at(u64 repr, u32 id) {
   void* frame = reinterpret_cast<void*>(repr);
   constexpr usize kPromiseEnd = 2 * sizeof(void*) + sizeof(PromiseBase);  // GCC's frame layout
-  if (repr % kHeapAlign || !heap_owns(frame) || !heap_owns(reinterpret_cast<u8*>(frame) + kPromiseEnd - 1))
-    return nullptr;
+  if (repr % kHeapAlign || !heap_owns(frame, kPromiseEnd)) return nullptr;
   PromiseBase& p = task_detail::frame_promise(frame);
   if (p.magic != task_detail::kSpawnedMagic || p.task_id != id) return nullptr;
   return &p;
@@ -62,7 +108,9 @@ bool take_preempted(u32 id) {
 
 // requeue_preempted(): at a restart, make sure every listed task is ready, so that a
 // pop reaches it (the kernel should have done so: then this changes nothing). Ids the
-// payload does not know are dropped from the list.
+// payload does not know are dropped from the list. A timed-out task goes to the tail of
+// the ready queue, behind our local tasks too: so they go back to the payload first.
+void flush_locals();
 void requeue_preempted() {
   volatile PreemptMailbox& mb = mailbox();
   u32 n = min_of(mb.preempted_count, kMailboxSlots);
@@ -75,20 +123,10 @@ void requeue_preempted() {
     mb.preempted[i] = mb.preempted[--n];
   }
   mb.preempted_count = n;
-}
-
-// finish_task(p, id, frame): task `id` ran to its end: out of the payload, joiner awake.
-void finish_task(PromiseBase& p, u32 id, std::coroutine_handle<> frame) {
-  i64 e = task_remove(id);
-  if (e < 0) ureport("runtime: remove id=%u err=%ld", unsigned(id), long(e));
-  p.magic = 0;
-  p.finished = true;
-  g_rt.stats.finished++;
-  if (u32 joiner = std::exchange(p.joiner_id, 0u)) {
-    e = task_set_state(joiner, TaskState::ready);
-    if (e < 0) ureport("runtime: wake joiner id=%u err=%ld", unsigned(joiner), long(e));
-  }
-  if (p.detached) frame.destroy();
+  if (n == 0 || !g_rt.local_mask) return;
+  for (u32 i = 0; i < n; i++) task_set_state(mb.preempted[i], TaskState::sleeping);
+  flush_locals();
+  for (u32 i = 0; i < n; i++) task_set_state(mb.preempted[i], TaskState::ready);
 }
 
 // resume_preempted(id): the timer took task `id` away mid-slice; its registers and stack
@@ -104,15 +142,89 @@ void resume_preempted(u32 id) {
   sys_exit(5);
 }
 
-// end_slice(p, id, frame): task `id` came back to the executor: it parked or ended.
-void end_slice(PromiseBase& p, u32 id, std::coroutine_handle<> frame) {
-  preempt_off();  // already 0 if it parked or ended
-  g_rt.current = nullptr;
-  if (frame.done()) {
-    finish_task(p, id, frame);
-  } else if (!g_rt.parked) {
-    task_panic("a task suspended outside the runtime's awaitables");
+// ---- the local ready queue ------------------------------------------------------------
+inline void local_push(PromiseBase& p) {
+  usize level = p.level;
+  LocalQueue& q = g_rt.local[level];
+  p.next_local = nullptr;
+  if (q.tail) {
+    q.tail->next_local = &p;
+  } else {
+    q.head = &p;
   }
+  q.tail = &p;
+  g_rt.local_mask = u8(g_rt.local_mask | 1u << level);
+}
+
+// local_take(level): the head of local[level] (not empty), off the queue.
+inline PromiseBase& local_take(usize level) {
+  LocalQueue& q = g_rt.local[level];
+  PromiseBase& p = *q.head;
+  q.head = p.next_local;
+  if (!q.head) {
+    q.tail = nullptr;
+    g_rt.local_mask = u8(g_rt.local_mask & ~(1u << level));
+  }
+  return p;
+}
+
+// pick_local(): the best local task, off its queue, if the payload holds nobody ready at
+// its level or above and the kernel listed no preempted task; else nullptr (the payload
+// must decide).
+inline PromiseBase* pick_local() {
+  usize mask = g_rt.local_mask;
+  if (!mask) return nullptr;
+  MaskInfo m = kMasks.of[mask];
+  if ((*g_rt.ready_summary & m.at_or_above) | mailbox().preempted_count) return nullptr;
+  return &local_take(m.lowest);
+}
+
+// flush_locals(): every local task back to the payload's ready queues, in order.
+void flush_locals() {
+  while (u32 mask = g_rt.local_mask) {
+    PromiseBase& p = local_take(kMasks.of[mask].lowest);
+    i64 e = task_set_state(p.task_id, TaskState::ready);
+    if (e < 0) ureport("runtime: requeue id=%u err=%ld", unsigned(p.task_id), long(e));
+  }
+}
+
+[[gnu::noinline, gnu::cold]] void reap_zombie_now() { std::exchange(g_rt.zombie, nullptr).destroy(); }
+inline void reap_zombie() {
+  if (g_rt.zombie) reap_zombie_now();
+}
+
+std::coroutine_handle<> frame_of(PromiseBase& p) { return std::coroutine_handle<PromiseBase>::from_promise(p); }
+
+// enter(p): make p the running task and give the coroutine to resume (runtime mode ends
+// here: from now on a tick takes p).
+inline std::coroutine_handle<> enter(PromiseBase& p) {
+  g_rt.current = &p;
+  g_preempt_mailbox.task_switches++;
+  preempt_restore(p.task_id);
+  return p.resume_point;
+}
+
+// switch_slow(): the running task has parked (in runtime mode) and no local task may go
+// next: the payload's pop, if it gives one of ours; otherwise back to the executor loop,
+// which gets the pop as `pending`.
+[[gnu::noinline]] std::coroutine_handle<> switch_slow() {
+  reap_zombie();
+  g_rt.stats.payload_switches++;
+  PopResult r = task_pop();
+  if (r.kind == PopKind::run && mailbox().preempted_count == 0)
+    if (PromiseBase* p = task_at(r.repr, r.task_id)) return enter(*p);
+  g_rt.pending = r;
+  g_rt.has_pending = true;
+  g_rt.current = nullptr;
+  g_rt.parked = true;
+  return std::noop_coroutine();
+}
+
+// switch_next(): the running task has parked: the coroutine to transfer to. A local task
+// when nobody in the payload is ahead of it (the fast path: no call), else switch_slow.
+inline std::coroutine_handle<> switch_next() {
+  if (PromiseBase* next = pick_local()) return enter(*next);
+  return switch_slow();
 }
 
 // main_status(): the process's exit status once the loop is over.
@@ -131,7 +243,8 @@ Task<void> run_main(Task<int> entry) {
 }  // namespace
 
 namespace runtime_detail {
-// run_task(id, repr): one slice of task `id`: from where it suspended to where it parks.
+// run_task(id, repr): resume task `id` where it suspended; it (and the tasks it transfers
+// to) run until one of them hands control back to the executor.
 void run_task(u32 id, u64 repr) {
   PromiseBase* p = task_at(repr, id);
   if (!p) {
@@ -139,35 +252,54 @@ void run_task(u32 id, u64 repr) {
     task_remove(id);
     return;
   }
-  std::coroutine_handle<> frame = std::coroutine_handle<>::from_address(reinterpret_cast<void*>(repr));
   g_rt.current = p;
   g_rt.parked = false;
   if (mailbox().preempted_count != 0 && take_preempted(id)) resume_preempted(id);
   g_rt.stats.resumes++;
-  g_preempt_mailbox.task_switches++;
-  preempt_restore(id);
-  p->resume_point.resume();
-  end_slice(*p, id, frame);
+  enter(*p).resume();
+  preempt_off();  // already 0 if a task parked or ended
+  g_rt.current = nullptr;
+  if (!g_rt.parked) task_panic("a task suspended outside the runtime's awaitables");
+}
+
+// next_task(): what the executor runs next: a pop a task already made, a local task
+// nobody in the payload is ahead of, or the payload's pop. Before a Yield (the kernel
+// will look at the payload) the local tasks go back to the payload.
+PopResult next_task() {
+  reap_zombie();
+  PopResult r;
+  if (g_rt.has_pending) {
+    g_rt.has_pending = false;
+    r = g_rt.pending;
+  } else {
+    if (PromiseBase* p = pick_local())
+      return PopResult{PopKind::run, 0, my_as_id(), p->task_id, u64(frame_of(*p).address())};
+    r = task_pop();
+  }
+  if (r.kind == PopKind::run || !g_rt.local_mask) return r;
+  if (r.kind == PopKind::done) {  // the summary was stale: ours are the only ones left
+    PromiseBase& p = local_take(kMasks.of[g_rt.local_mask].lowest);
+    return PopResult{PopKind::run, 0, my_as_id(), p.task_id, u64(frame_of(p).address())};
+  }
+  flush_locals();
+  return r;
 }
 
 RuntimeStats& stats() { return g_rt.stats; }
 
-bool join_park(PromiseBase& child, std::coroutine_handle<> awaiting) {
+std::coroutine_handle<> join_switch(PromiseBase& child, std::coroutine_handle<> awaiting) {
   u32 saved = preempt_off();
   if (child.finished) {  // it ended after await_ready looked
     preempt_restore(saved);
-    return false;
+    return awaiting;
   }
   PromiseBase* me = g_rt.current;
   if (!me) task_panic("join outside a task");
-  if (child.joiner_id) task_panic("two joins on one task");
-  i64 e = task_set_state(me->task_id, TaskState::sleeping);
-  if (e < 0) task_panic("join: the payload refused to put the task to sleep");
-  child.joiner_id = me->task_id;
+  if (child.joiner) task_panic("two joins on one task");
+  child.joiner = me;  // it sleeps: on no queue (still `running` in the payload)
   me->resume_point = awaiting;
-  g_rt.parked = true;
   g_rt.stats.joins_parked++;
-  return true;  // runtime mode stays on: the executor takes over
+  return switch_next();
 }
 
 void detach(PromiseBase& task, std::coroutine_handle<> frame) {
@@ -179,21 +311,68 @@ void detach(PromiseBase& task, std::coroutine_handle<> frame) {
   }
 }
 
-bool yield_park(std::coroutine_handle<> awaiting) {
+std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting) {
   u32 saved = preempt_off();
   PromiseBase* me = g_rt.current;
-  if (!me || task_set_state(me->task_id, TaskState::ready) < 0) {
-    preempt_restore(saved);  // not in a task (or the payload refused): keep running
-    return false;
+  if (!me) {  // not in a task: nothing to do
+    preempt_restore(saved);
+    return awaiting;
   }
   me->resume_point = awaiting;
-  g_rt.parked = true;
-  g_rt.stats.yields++;
-  return true;
+  // The fast path: nobody in the payload at our level or above, no local task above us,
+  // and another local task at our level: rotate that queue (us to its tail, its head out).
+  LocalQueue& q = g_rt.local[me->level];
+  PromiseBase* head = q.head;
+  if (head && !((*g_rt.ready_summary & me->at_or_above) | (g_rt.local_mask & me->above) |
+                mailbox().preempted_count)) {
+    me->next_local = nullptr;
+    q.tail->next_local = me;
+    q.tail = me;
+    q.head = head->next_local;
+    return enter(*head);
+  }
+  local_push(*me);
+  return switch_next();
+}
+
+i64 spawn_task(PromiseBase& task, void* frame, u64 priority) {
+  NoPreempt runtime_mode;
+  u64 claim = 0;
+  if (priority < kPayloadLevels) {
+    u32 level = g_rt.levels ? u32(priority) : 0;
+    task.level = u8(level);
+    task.above = u8((1u << level) - 1);
+    task.at_or_above = u8((2u << level) - 1);
+    if (!((*g_rt.ready_summary & task.at_or_above) | mailbox().preempted_count))
+      claim = kPayloadAddClaimed;  // nobody waits ahead of it: it is ours to run
+    else
+      flush_locals();  // it goes behind every task that is ready already
+  }
+  i64 id = add_task(task, frame, priority | claim);
+  if (id >= 0 && claim) local_push(task);
+  return id;
 }
 
 void report_empty_join() { ureport("runtime: join of an empty JoinHandle"); }
 }  // namespace runtime_detail
+
+// task_ended: a spawned task ran to its end (from its final awaiter).
+std::coroutine_handle<> task_detail::task_ended(PromiseBase& p, std::coroutine_handle<> frame) noexcept {
+  preempt_off();
+  if (p.magic != kSpawnedMagic) {  // never spawned: back to whoever resumed it
+    g_rt.parked = true;
+    return std::noop_coroutine();
+  }
+  i64 e = task_remove(p.task_id);
+  if (e < 0) ureport("runtime: remove id=%u err=%ld", unsigned(p.task_id), long(e));
+  p.magic = 0;
+  p.finished = true;
+  g_rt.stats.finished++;
+  if (PromiseBase* joiner = std::exchange(p.joiner, nullptr)) local_push(*joiner);
+  reap_zombie();
+  if (p.detached) g_rt.zombie = frame;  // freed at the next switch: we still run on it
+  return switch_next();
+}
 
 void task_detail::report_invalid_await() { ureport("runtime: co_await of an invalid task (out of memory)"); }
 
@@ -217,6 +396,9 @@ RuntimeStats runtime_stats() { return g_rt.stats; }
 
 int runtime_start(Task<int> main_task) {
   g_rt = Runtime{};
+  g_rt.ready_summary = payload_ready_summary();
+  if (!g_rt.ready_summary) g_rt.ready_summary = &kAlwaysWaiting;
+  g_rt.levels = payload_has_levels();
   mailbox().current_task = 0;
   mailbox().preempted_count = 0;
   if (!main_task.valid()) {

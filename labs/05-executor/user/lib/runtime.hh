@@ -31,13 +31,23 @@ i64 add_task(PromiseBase& task, void* frame, u64 priority);
 // executor_loop(): the seed's start-up loop; returns when nothing is ready anywhere.
 // (Lab 05 hole: user/lib/executor_loop.cc.)
 void executor_loop();
-// run_task(id, repr): one slice of task `id` (its frame at repr): resume it where it
-// parked, or hand it back to the kernel if the timer had taken it (resume_preempted).
+// next_task(): the executor's pop: a local task when the payload has nobody ahead of it,
+// else the payload's pop (task_pop). Run / Yield / Done / corrupt as PopResult.
+PopResult next_task();
+// run_task(id, repr): resume task `id` (its frame at repr) where it parked, or hand it
+// back to the kernel if the timer had taken it (resume_preempted); returns when the
+// tasks it transferred to hand control back to the executor.
 void run_task(u32 id, u64 repr);
 RuntimeStats& stats();
-bool join_park(PromiseBase& child, std::coroutine_handle<> awaiting);  // false: child is done
+// The switches: the coroutine to transfer to next (the awaiting one itself when it
+// need not wait: child done, or not inside a task).
+std::coroutine_handle<> join_switch(PromiseBase& child, std::coroutine_handle<> awaiting);
+std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting);
 void detach(PromiseBase& task, std::coroutine_handle<> frame);
-bool yield_park(std::coroutine_handle<> awaiting);  // false: not in a task, nothing to do
+// spawn_task(task, frame, priority): spawn's non-template half: add_task, and the new
+// task goes to our local queue (claimed in the payload) when nobody waits there at its
+// level or above; else our local tasks go back to the payload before it. -> id or -error.
+i64 spawn_task(PromiseBase& task, void* frame, u64 priority);
 void report_empty_join();
 }  // namespace runtime_detail
 
@@ -74,8 +84,8 @@ class [[nodiscard]] JoinHandle {
   struct JoinAwaiter {
     JoinHandle* join;
     bool await_ready() const noexcept { return !join->handle_ || join->handle_.promise().finished; }
-    bool await_suspend(std::coroutine_handle<> awaiting) {
-      return runtime_detail::join_park(join->handle_.promise(), awaiting);
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) {
+      return runtime_detail::join_switch(join->handle_.promise(), awaiting);
     }
     T await_resume() { return join->take_result(); }
   };
@@ -123,7 +133,7 @@ template <class T>
 SpawnResult<T> spawn(Task<T>&& task, u64 priority = kDefaultPriority) {
   typename Task<T>::Handle handle = task.release();
   if (!handle) return SpawnResult<T>(-kErrNoMemory);
-  i64 id = runtime_detail::add_task(handle.promise(), handle.address(), priority);
+  i64 id = runtime_detail::spawn_task(handle.promise(), handle.address(), priority);
   if (id < 0) {
     handle.destroy();
     return SpawnResult<T>(id);
@@ -134,11 +144,13 @@ SpawnResult<T> spawn(Task<T>&& task, u64 priority = kDefaultPriority) {
 // spawn_error_text(error): a SpawnResult error in words, for reports.
 const char* spawn_error_text(i64 error);
 
-// co_await yield_now(): back to the tail of the ready queue; the executor runs the next
-// task (a switch inside this AS, no kernel entry). Outside a task: does nothing.
+// co_await yield_now(): back to the tail of the ready queue; the next task runs (between
+// two tasks of this AS: a jump, no payload call, no kernel entry). Outside a task: nothing.
 struct YieldAwaiter {
   bool await_ready() const noexcept { return false; }
-  bool await_suspend(std::coroutine_handle<> awaiting) noexcept { return runtime_detail::yield_park(awaiting); }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    return runtime_detail::yield_switch(awaiting);
+  }
   void await_resume() const noexcept {}
 };
 [[nodiscard]] inline YieldAwaiter yield_now() { return {}; }
@@ -162,8 +174,8 @@ struct RuntimeStats {
   u64 spawned;            // tasks added to the payload
   u64 spawn_failures;     // spawn refused by the payload (not counting frame allocation failures)
   u64 finished;           // tasks that ran to their end
-  u64 resumes;            // coroutine resumes by the executor
-  u64 yields;             // yield_now suspensions
+  u64 resumes;            // tasks resumed by the executor loop (not counting switches)
+  u64 payload_switches;   // yields, joins and ends whose next task the payload picked
   u64 joins_parked;       // joins that had to sleep
   u64 preempted_resumes;  // Run(t) answered with resume_preempted(t)
   u64 fast_yields;        // pop said Yield: fast_yield calls

@@ -106,7 +106,7 @@ Task<int> preempt_main(u64 seed) {
 
 // A lost wake-up: the child forgets its joiner, so t0 sleeps forever.
 Task<u64> forgetful(u64 v) {
-  g_rt.current->joiner_id = 0;
+  g_rt.current->joiner = nullptr;
   co_return v;
 }
 Task<int> lost_wakeup_main(u64 seed) {

@@ -44,6 +44,9 @@ inline i64 task_add(u64 repr, u64 priority) {
 inline PopResult task_pop() { return g_host.flavour->pop(&g_host_sched, host_mine, nullptr); }
 inline i64 task_remove(u64 id) { return g_host.flavour->remove(&g_host_sched, id); }
 inline i64 task_set_state(u64 id, TaskState s) { return g_host.flavour->set(&g_host_sched, id, u64(s)); }
+inline u16 my_as_id() { return g_host.as_id; }
+inline const volatile u8* payload_ready_summary() { return &g_host_sched.ready_bitmap; }
+inline bool payload_has_levels() { return g_host.flavour->prio; }
 
 inline void ureport(const char* fmt, ...) {
   va_list args;
@@ -113,9 +116,10 @@ inline long sys_resume_preempted(u32 task_id) {
   mailbox_current_task() = task_id;  // the kernel's part
   PromiseBase* p = g_rt.current;     // what the old run_task expects
   CHECK(p && p->task_id == task_id && !g_rt.parked);
-  auto frame = std::coroutine_handle<PromiseBase>::from_promise(*p);
-  p->resume_point.resume();
-  end_slice(*p, task_id, frame);
+  enter(*p).resume();  // and the rest of that run_task:
+  preempt_off();
+  g_rt.current = nullptr;
+  CHECK(g_rt.parked);
   runtime_detail::executor_loop();
   sys_exit(main_status());
 }

@@ -9,7 +9,7 @@ i64 add_task(PromiseBase& task, void* frame, u64 priority) {
   // TODO(lab05): make the coroutine whose frame is at `frame` a task of the shared
   // scheduler, in runtime mode (NoPreempt: the kernel must not take us away half-way):
   //  - task.resume_point = the coroutine at frame (std::coroutine_handle<>::from_address);
-  //    task.joiner_id = 0; task.finished = task.detached = false;
+  //    task.joiner = nullptr; task.finished = task.detached = false;
   //  - id = task_add(frame's address, priority): the representation is the frame's
   //    address, the AS is ours (user/lib/payload.hh adds it);
   //  - a negative id is the payload's refusal: count stats().spawn_failures, return it;

@@ -27,12 +27,21 @@ inline constexpr u32 kSpawnedMagic = 0x4b534154;  // "TASK": the frame is a live
 
 // PromiseBase: what the runtime needs of every task, whatever its result type.
 // Promise<T> derives from it first, so a frame address alone reaches it.
+struct PromiseBase;
+// task_ended(p, frame): a spawned task ran to its end (user/lib/runtime.cc): out of the
+// scheduler, its joiner woken; returns the coroutine to transfer to next.
+std::coroutine_handle<> task_ended(PromiseBase& p, std::coroutine_handle<> frame) noexcept;
+
 struct PromiseBase {
   std::coroutine_handle<> continuation;  // awaited inline: the caller, resumed at the end
   std::coroutine_handle<> resume_point;  // spawned: where the executor resumes the task next
   u32 magic = 0;                         // kSpawnedMagic while the scheduler holds the task
   u32 task_id = 0;                       // its id in the payload, once spawned
-  u32 joiner_id = 0;                     // the task sleeping in a join on this one (0: none)
+  PromiseBase* joiner = nullptr;         // the task sleeping in a join on this one
+  PromiseBase* next_local = nullptr;     // the runtime's local ready queue (runtime.cc)
+  u8 level = 0;                          // its ready level in the payload (0 in the FIFO one)
+  u8 above = 0;                          // bits of the levels above it: (1 << level) - 1
+  u8 at_or_above = 1;                    // and with its own: (2 << level) - 1
   bool finished = false;                 // spawned and done: the executor has removed it
   bool detached = false;                 // no JoinHandle left: the executor frees the frame
 
@@ -43,16 +52,15 @@ struct PromiseBase {
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 
-  // The end: resume an inline caller at once, else go back to the executor, in runtime
-  // mode (the executor removes the task and wakes its joiner).
+  // The end: resume an inline caller at once; a spawned task goes to task_ended (in
+  // runtime mode), which picks the next task to transfer to.
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> self) const noexcept {
       PromiseBase& p = self.promise();
       if (p.continuation) return p.continuation;
-      preempt_off();
-      return std::noop_coroutine();
+      return task_ended(p, self);
     }
     void await_resume() const noexcept {}
   };

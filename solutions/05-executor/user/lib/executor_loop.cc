@@ -7,7 +7,7 @@
 namespace runtime_detail {
 void executor_loop() {
   for (;;) {
-    PopResult r = task_pop();
+    PopResult r = next_task();
     if (r.kind == PopKind::run) {
       run_task(r.task_id, r.repr);
       continue;

@@ -8,7 +8,7 @@ namespace runtime_detail {
 i64 add_task(PromiseBase& task, void* frame, u64 priority) {
   NoPreempt runtime_mode;
   task.resume_point = std::coroutine_handle<>::from_address(frame);
-  task.joiner_id = 0;
+  task.joiner = nullptr;
   task.finished = task.detached = false;
   i64 id = task_add(u64(frame), priority);
   if (id < 0) {
