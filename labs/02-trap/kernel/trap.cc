@@ -11,8 +11,10 @@ extern "C" char trap_vector[];
 
 // Lab 03 on: switch to the kernel's own page table on entry (weak: absent before paging).
 [[gnu::weak]] void kernel_space_enter();
-// Lab 06 on: claim and handle the PLIC's pending interrupts (weak: absent before).
+// Lab 06 on: claim and handle the PLIC's pending interrupts, and what the kernel does on
+// its way back from an interrupt (weak: absent before).
 [[gnu::weak]] void external_interrupt();
+[[gnu::weak]] void after_interrupt(TrapFrame& frame);
 
 const char* scause_name(u64 scause) {
   switch (scause) {
@@ -54,6 +56,7 @@ TrapFrame* user_trap(TrapFrame* frame) {
     process_preempt();
   } else if (scause == cause::supervisor_external && external_interrupt) {
     external_interrupt();  // completes requests; the same process goes on
+    if (after_interrupt) after_interrupt(*frame);
   } else if (scause & cause::interrupt_bit) {
     kprintf("trap: unexpected interrupt %lu, ignored\n", scause & ~cause::interrupt_bit);
   } else {

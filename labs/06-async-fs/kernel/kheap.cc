@@ -18,6 +18,11 @@ struct alignas(kKheapAlign) Header {
 };
 static_assert(sizeof(Header) == kKheapAlign);
 
+// Carved before it is read, so kept out of .bss (see kernel.ld, .noinit): boot does not
+// clear it. (The host tests build this file too: there the section does not matter.)
+#if defined(__riscv)
+[[gnu::section(".noinit.kheap")]]
+#endif
 alignas(kKheapAlign) u8 g_static_arena[kKheapArenaBytes];
 
 struct Heap {
@@ -38,12 +43,33 @@ static_assert(class_bytes(kKheapClasses - 1) == kKheapMaxBlock);
 // class_of(bytes): the smallest class holding `bytes` (header included), computed
 // from the top bit (at most 17 shifts: bytes <= 64 KiB), not searched. (No
 // __builtin_clz: without Zbb it calls libgcc, which the kernel does not link.)
-usize class_of(usize bytes) {
+usize class_of_slow(usize bytes) {
   if (bytes <= kKheapMinBlock) return 0;
   usize bits = 0;  // 2^(bits-1) < bytes <= 2^bits
   for (usize v = bytes - 1; v; v >>= 1) bits++;
   usize power_class = 2 * (bits - 5);                  // class of 2^bits
   return bytes <= (usize(3) << (bits - 2)) ? power_class - 1 : power_class;
+}
+
+// Small sizes (coroutine frames, requests) from a table: one load, no loop.
+constexpr usize kTableMax = 1024;
+struct ClassTable {
+  u8 of[kTableMax / kKheapAlign + 1];
+};
+constexpr ClassTable make_class_table() {
+  ClassTable t{};
+  for (usize i = 0; i <= kTableMax / kKheapAlign; i++) {
+    usize bytes = i * kKheapAlign, c = 0;
+    while (class_bytes(c) < bytes) c++;
+    t.of[i] = u8(c);
+  }
+  return t;
+}
+constexpr ClassTable kClassTable = make_class_table();
+
+usize class_of(usize bytes) {
+  if (bytes <= kTableMax) return kClassTable.of[(bytes + kKheapAlign - 1) / kKheapAlign];
+  return class_of_slow(bytes);
 }
 
 Header* header_of(void* p) { return reinterpret_cast<Header*>(static_cast<u8*>(p) - sizeof(Header)); }

@@ -29,6 +29,14 @@ class KTask;
 // ktask_panic(what): a broken contract of the task machinery (panic in the kernel).
 [[noreturn]] void ktask_panic(const char* what);
 
+// ktask_running(): the kernel task the executor is resuming now (an opaque token; null
+// outside one, and always in host tests). An awaitable that arranges a wake records it,
+// so the waker knows which task of the shared scheduler to make ready.
+namespace ktask_detail {
+inline void* g_running = nullptr;
+}
+inline void* ktask_running() { return ktask_detail::g_running; }
+
 // ktask_oom_value<T>(): what co_await of an invalid (out of memory) KTask<T> gives.
 template <class T> inline T ktask_oom_value() { return T(); }
 template <> inline Error ktask_oom_value<Error>() { return Error::no_memory; }

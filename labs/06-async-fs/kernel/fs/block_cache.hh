@@ -53,14 +53,16 @@ class BlockDevice {
   ~BlockDevice() = default;
 };
 
-// wake(ctx, h): make coroutine h runnable; it must not resume h inside this call.
-using WakeFn = void (*)(void* ctx, std::coroutine_handle<> handle);
+// wake(ctx, h, task): make coroutine h runnable; it must not resume h inside this call.
+// task: the ktask_running() of when h suspended (the kernel task h belongs to).
+using WakeFn = void (*)(void* ctx, std::coroutine_handle<> handle, void* task);
 
 class BlockCache;
 
 // A coroutine waiting for a buffer's I/O; lives in the waiter's frame (intrusive).
 struct CacheWaiter {
   std::coroutine_handle<> handle;
+  void* task = nullptr;  // ktask_running() when it suspended
   CacheWaiter* next = nullptr;
 };
 
@@ -72,6 +74,7 @@ struct CacheBuf {
   bool dirty = false;        // changed since it was read or last written
   bool writing = false;      // a write-back is in flight (the data stays readable)
   u16 lru_prev = 0, lru_next = 0;  // indices; the list runs from most to least recent
+  u16 hash_next = 0xffff;          // the next buffer in its hash bucket (0xffff: none)
   CacheWaiter* waiters = nullptr;  // woken when the current I/O ends
   SectorRequest req;
   u8* data = nullptr;
@@ -117,8 +120,16 @@ class BlockCache {
 
   // get(sector, out): the sector, read from the device unless cached, pinned in `out`
   // (the cached read path, fs/cache_read.cc). Error::invalid past the device's end,
-  // Error::io when the read fails, Error::busy when every buffer is pinned.
+  // Error::io when the read fails, Error::busy when every buffer is pinned (a buffer
+  // with I/O in flight is waited for, not counted as pinned).
   KTask<Error> get(u64 sector, BlockRef& out);
+  // peek(sector): the data of a valid cached sector, or nullptr (no I/O, nothing waits).
+  // Valid until the caller next suspends: copy out of it at once. Counts as a hit.
+  const u8* peek(u64 sector);
+  // prefetch(sector, count): start reading those of the sectors that are not cached,
+  // into clean unpinned buffers while there are any, without waiting: a get() that
+  // follows finds them in flight together (one wait for many sectors).
+  void prefetch(u64 sector, u32 count);
   // sync(): write back every dirty buffer and wait for all the writes; Error::io if any
   // failed (those stay dirty).
   KTask<Error> sync();
@@ -145,9 +156,12 @@ class BlockCache {
   IoWait io_done(CacheBuf* b) { return IoWait{this, b, {}}; }
 
   CacheBuf* lookup(u64 sector);                 // a reading or valid buffer of `sector`
+  static u32 bucket(u64 sector) { return u32(sector * 0x9e3779b1u) >> (32 - kHashBits); }
+  void hash_remove(CacheBuf* b);
+  void hash_insert(CacheBuf* b);
   // pick_victim(dirty_out, busy_out): the LRU unpinned idle clean buffer; if none,
-  // *dirty_out = the LRU unpinned idle dirty one and *busy_out = an unpinned one under
-  // write-back (either may be null).
+  // *dirty_out = the LRU unpinned idle dirty one and *busy_out = an unpinned one with
+  // I/O in flight (a write-back, or a read nobody holds yet) (either may be null).
   CacheBuf* pick_victim(CacheBuf** dirty_out, CacheBuf** busy_out);
   void claim(CacheBuf* b, u64 sector);          // re-label an idle clean buffer, pin it
   void pin(CacheBuf* b);
@@ -165,5 +179,7 @@ class BlockCache {
   WakeFn wake_;
   void* wake_ctx_;
   u16 lru_head_ = 0;  // most recent
+  static constexpr u32 kHashBits = 8;
+  u16 hash_[1u << kHashBits];  // bucket heads: buffer indices by sector (0xffff: empty)
   CacheStats stats_ = {};
 };

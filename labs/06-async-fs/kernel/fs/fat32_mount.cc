@@ -2,7 +2,7 @@
 // The BPB is data from the disk: every field used later is checked here, so the rest
 // of the code may rely on the geometry (sector numbers inside the device, the FAT big
 // enough for every cluster, the root cluster valid).
-#include "fs/fat32.hh"
+#include "kernel/fs/fat32.hh"
 
 namespace {
 constexpr u32 kFsinfoLead = 0x41615252;    // "RRaA" at 0
@@ -15,6 +15,7 @@ bool power_of_two(u32 v) { return v && (v & (v - 1)) == 0; }
 
 KTask<Error> Fat32::mount() {
   mounted_ = false;
+  mount_problem_ = "cannot read the boot sector";
   BlockRef ref;
   Error e = co_await cache_.get(0, ref);
   if (e != Error::ok) co_return e;
@@ -36,22 +37,30 @@ KTask<Error> Fat32::mount() {
   bool fat32_label = b[82] == 'F' && b[83] == 'A' && b[84] == 'T' && b[85] == '3' && b[86] == '2';
   ref.release();
 
-  if (!signature || !fat32_label || bytes_per_sector != kSectorBytes || !power_of_two(spc) || spc > 128)
-    co_return Error::invalid;
-  if (reserved == 0 || nfats == 0 || nfats > 4 || root_entries != 0 || total16 != 0 || fat16_size != 0)
-    co_return Error::invalid;
-  if (fat_size == 0 || total32 == 0 || version != 0) co_return Error::invalid;
-  if (total32 > cache_.sector_count()) co_return Error::invalid;  // a truncated image
+#define REFUSE(why)         \
+  do {                      \
+    mount_problem_ = (why); \
+    co_return Error::invalid; \
+  } while (0)
+  if (!signature) REFUSE("no boot signature");
+  if (!fat32_label) REFUSE("not a FAT32 boot sector");
+  if (bytes_per_sector != kSectorBytes) REFUSE("bytes per sector not 512");
+  if (!power_of_two(spc) || spc > 128) REFUSE("sectors per cluster not a power of two <= 128");
+  if (reserved == 0) REFUSE("no reserved sectors");
+  if (nfats == 0 || nfats > 4) REFUSE("bad number of FATs");
+  if (root_entries != 0 || total16 != 0 || fat16_size != 0) REFUSE("FAT12/16 fields set");
+  if (fat_size == 0 || total32 == 0 || version != 0) REFUSE("bad FAT size, sector count or version");
+  if (total32 > cache_.sector_count()) REFUSE("volume larger than the disk (truncated image?)");
   u64 data_start = u64(reserved) + u64(nfats) * fat_size;
-  if (data_start >= total32) co_return Error::invalid;
+  if (data_start >= total32) REFUSE("no data area");
   u64 clusters = (total32 - data_start) / spc;
-  if (clusters == 0 || clusters > kFatEntryMask - 10) co_return Error::invalid;
-  if (u64(fat_size) * (kSectorBytes / 4) < clusters + 2) co_return Error::invalid;  // FAT too small
-  if (root < 2 || root > clusters + 1) co_return Error::invalid;
-  if (fsinfo == 0 || fsinfo >= reserved) co_return Error::invalid;
+  if (clusters == 0 || clusters > kFatEntryMask - 10) REFUSE("bad cluster count");
+  if (u64(fat_size) * (kSectorBytes / 4) < clusters + 2) REFUSE("FAT too small for the clusters");
+  if (root < 2 || root > clusters + 1) REFUSE("root cluster out of range");
+  if (fsinfo == 0 || fsinfo >= reserved) REFUSE("FSInfo sector out of range");
   u32 active = ext_flags & 0x0f;
   bool mirror = (ext_flags & 0x80) == 0;
-  if (!mirror && active >= nfats) co_return Error::invalid;
+  if (!mirror && active >= nfats) REFUSE("active FAT out of range");
 
   sectors_per_cluster_ = spc;
   cluster_bytes_ = spc * kSectorBytes;
@@ -69,9 +78,12 @@ KTask<Error> Fat32::mount() {
 
   // The root directory's chain must be sound (it is walked on every lookup).
   i64 root_len = co_await chain_length(root, kFatMaxDirEntries * 32 / cluster_bytes_ + 1);
-  if (root_len < 0) co_return Error::invalid;
+  if (root_len < 0) REFUSE("root directory chain broken");
+#undef REFUSE
+  mount_problem_ = "cannot read FSInfo or the FAT";
   e = co_await read_fsinfo();
   if (e != Error::ok) co_return e;
+  mount_problem_ = "";
   mounted_ = true;
   co_return Error::ok;
 }

@@ -1,5 +1,5 @@
 // fs/cache_read.cc: the cached read path, BlockCache::get (see block_cache.hh).
-// Layer: fs. (A student hole of lab 06 in the handout.)
+// Layer: fs. (Reference solution of the lab 06 hole.)
 //   hit:  pin the buffer; if its read is still in flight, wait on that read;
 //   miss: take the least recently used clean unpinned buffer; if there is none, start
 //         the write-back of the least recently used dirty one (or pick one already
@@ -7,7 +7,7 @@
 //         sector, submit the read and wait for it.
 // Between a lookup and the claim of a buffer nothing suspends, so two readers of one
 // sector can never both miss: the second finds the first one's buffer, reading.
-#include "fs/block_cache.hh"
+#include "kernel/fs/block_cache.hh"
 
 KTask<Error> BlockCache::get(u64 sector, BlockRef& out) {
   out.release();

@@ -4,7 +4,7 @@
 // then linked after the chain's old end; the directory entry is written last (by the
 // caller). Freeing runs the other way: the entry goes first, then the chain.
 // free_count_ is kept exact (FSInfo carries it to disk at sync).
-#include "fs/fat32.hh"
+#include "kernel/fs/fat32.hh"
 #include "lib/string.hh"
 
 KTask<Error> Fat32::fat_set(u32 cluster, u32 value) {

@@ -22,8 +22,8 @@
 // Paths: components separated by '/', a leading '/' optional, "." and ".." understood.
 // Names compare without ASCII case, as on FAT. Timestamps are a fixed date (no clock).
 #pragma once
-#include "fs/block_cache.hh"
-#include "fs/fat_name.hh"
+#include "kernel/fs/block_cache.hh"
+#include "kernel/fs/fat_name.hh"
 #include "kernel/ktask.hh"
 
 inline constexpr u32 kFatMaxDirEntries = 65536;   // the spec's limit per directory
@@ -109,6 +109,7 @@ class Fat32 {
   KTask<Error> stat(const char* path, FatStat& out);
 
   bool mounted() const { return mounted_; }
+  const char* mount_problem() const { return mount_problem_; }  // why mount() refused
   u32 cluster_count() const { return cluster_count_; }
   u32 cluster_bytes() const { return cluster_bytes_; }
   u32 free_clusters() const { return free_count_; }
@@ -183,6 +184,7 @@ class Fat32 {
 
   BlockCache& cache_;
   bool mounted_ = false;
+  const char* mount_problem_ = "not mounted";
   u32 sectors_per_cluster_ = 0;
   u32 cluster_bytes_ = 0;
   u32 reserved_sectors_ = 0;

@@ -16,14 +16,14 @@
 #include <unistd.h>
 #include "host_check.hh"
 #include "kernel/kheap.cc"
-#include "fs/block_cache.cc"
-#include "fs/cache_read.cc"
-#include "fs/fat_name.cc"
-#include "fs/fat32_mount.cc"
-#include "fs/fat_chain.cc"
-#include "fs/fat_alloc.cc"
-#include "fs/fat_dir.cc"
-#include "fs/fat_file.cc"
+#include "kernel/fs/block_cache.cc"
+#include "kernel/fs/cache_read.cc"
+#include "kernel/fs/fat_name.cc"
+#include "kernel/fs/fat32_mount.cc"
+#include "kernel/fs/fat_chain.cc"
+#include "kernel/fs/fat_alloc.cc"
+#include "kernel/fs/fat_dir.cc"
+#include "kernel/fs/fat_file.cc"
 #include "lib/error.cc"
 #include "lib/random.hh"
 
@@ -43,7 +43,7 @@ constexpr int kRunQueueMax = 4096;
 std::coroutine_handle<> g_runq[kRunQueueMax];
 int g_runq_head, g_runq_count;
 
-void wake(void*, std::coroutine_handle<> h) {
+void wake(void*, std::coroutine_handle<> h, void* = nullptr) {
   if (g_runq_count == kRunQueueMax) panic("run queue full");
   g_runq[(g_runq_head + g_runq_count++) % kRunQueueMax] = h;
 }
@@ -205,4 +205,4 @@ struct Volume {
 };
 }  // namespace
 
-#include "fs/fs_host_test_cases.inc"
+#include "kernel/fs/fs_host_test_cases.inc"

@@ -1,5 +1,5 @@
 // fs/fat_name.cc: FAT names (see fat_name.hh). Layer: fs, pure.
-#include "fs/fat_name.hh"
+#include "kernel/fs/fat_name.hh"
 
 namespace {
 bool is_short_char(u16 c) {

@@ -5,7 +5,7 @@
 // checksum disagrees is ignored and the 8.3 name is used. An entry starting with 0x00
 // ends the directory, 0xE5 marks a free one. A directory holds at most 65536 entries,
 // which also bounds every walk of a corrupt (looping) directory chain.
-#include "fs/fat32.hh"
+#include "kernel/fs/fat32.hh"
 #include "lib/string.hh"
 
 namespace {

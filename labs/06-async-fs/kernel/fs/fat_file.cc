@@ -1,7 +1,7 @@
 // fs/fat_file.cc: the file system's operations: open, create, read, write, close,
 // mkdir, unlink, readdir, stat. Layer: fs. Built on fat_dir.cc (names, entries,
 // paths), fat_chain.cc (walking chains) and fat_alloc.cc (clusters).
-#include "fs/fat32.hh"
+#include "kernel/fs/fat32.hh"
 #include "lib/string.hh"
 
 // check_chain(f): a file's chain must hold exactly the clusters its size needs (this
@@ -74,6 +74,14 @@ KTask<i64> Fat32::read(FatFile& f, u64 offset, void* buf, u64 len) {
     u64 sector = cluster_sector(u32(c)) + in_cluster / kSectorBytes;
     u64 in_sector = in_cluster % kSectorBytes;
     u64 chunk = min_of(kSectorBytes - in_sector, total - done);
+    if (const u8* cached = cache_.peek(sector)) {  // a hit: no wait, no coroutine
+      memcpy(dst + done, cached + in_sector, chunk);
+      done += chunk;
+      continue;
+    }
+    // A miss: start every sector this read still needs from this cluster at once.
+    u64 wanted = min_of(cluster_bytes_ - in_cluster, total - done);
+    cache_.prefetch(sector, u32((in_sector + wanted + kSectorBytes - 1) / kSectorBytes));
     BlockRef ref;
     Error e = co_await cache_.get(sector, ref);
     if (e != Error::ok) co_return err_neg(e);

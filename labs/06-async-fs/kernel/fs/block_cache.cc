@@ -1,7 +1,7 @@
 // fs/block_cache.cc: the block cache's bookkeeping: buffers, LRU order, pins, device
 // requests and their completion, sync (see block_cache.hh). Layer: fs.
 // The cached read path itself, get(), is in fs/cache_read.cc.
-#include "fs/block_cache.hh"
+#include "kernel/fs/block_cache.hh"
 #include <new>
 #include "lib/string.hh"
 
@@ -34,6 +34,7 @@ BlockCache::BlockCache(BlockDevice& dev, usize count, CacheBuf* bufs, u8* data, 
     b->owner = this;
     b->req.done = &BlockCache::on_complete;
   }
+  for (u16& head : hash_) head = 0xffff;
 }
 
 BlockCache* BlockCache::create(BlockDevice& dev, usize buffers, WakeFn wake, void* wake_ctx) {
@@ -77,12 +78,51 @@ usize BlockCache::dirty_count() const {
 
 // FIXME: a linear scan; a hash of sector -> buffer once caches grow past ~100 buffers.
 CacheBuf* BlockCache::lookup(u64 sector) {
-  for (usize i = 0; i < count_; i++) {
+  for (u16 i = hash_[bucket(sector)]; i != 0xffff; i = bufs_[i].hash_next) {
     CacheBuf* b = &bufs_[i];
     if (b->sector == sector && (b->state == CacheBuf::State::valid || b->state == CacheBuf::State::reading))
       return b;
   }
   return nullptr;
+}
+
+void BlockCache::hash_remove(CacheBuf* b) {
+  if (b->sector == kNoSector) return;
+  u16 me = u16(b - bufs_);
+  for (u16* link = &hash_[bucket(b->sector)]; *link != 0xffff; link = &bufs_[*link].hash_next)
+    if (*link == me) {
+      *link = b->hash_next;
+      break;
+    }
+  b->hash_next = 0xffff;
+}
+
+void BlockCache::hash_insert(CacheBuf* b) {
+  u16& head = hash_[bucket(b->sector)];
+  b->hash_next = head;
+  head = u16(b - bufs_);
+}
+
+const u8* BlockCache::peek(u64 sector) {
+  CacheBuf* b = lookup(sector);
+  if (!b || b->state != CacheBuf::State::valid) return nullptr;
+  touch(b);
+  stats_.hits++;
+  return b->data;
+}
+
+void BlockCache::prefetch(u64 sector, u32 count) {
+  for (u32 k = 0; k < count && sector + k < dev_.sector_count(); k++) {
+    if (lookup(sector + k)) continue;
+    CacheBuf* dirty = nullptr;
+    CacheBuf* busy = nullptr;
+    CacheBuf* victim = pick_victim(&dirty, &busy);
+    if (!victim) return;  // no clean buffer to spare: get() will manage
+    claim(victim, sector + k);
+    stats_.misses++;
+    start_read(victim);
+    unpin(victim);  // nobody holds it: the get() that wants it pins it
+  }
 }
 
 CacheBuf* BlockCache::pick_victim(CacheBuf** dirty_out, CacheBuf** busy_out) {
@@ -91,9 +131,9 @@ CacheBuf* BlockCache::pick_victim(CacheBuf** dirty_out, CacheBuf** busy_out) {
   u16 i = bufs_[lru_head_].lru_prev;  // the least recent
   for (usize n = 0; n < count_; n++, i = bufs_[i].lru_prev) {
     CacheBuf* b = &bufs_[i];
-    if (b->refs != 0 || b->state == CacheBuf::State::reading) continue;
-    if (b->writing) {
-      if (!*busy_out) *busy_out = b;
+    if (b->refs != 0) continue;
+    if (b->writing || b->state == CacheBuf::State::reading) {
+      if (!*busy_out) *busy_out = b;  // free once its I/O ends
     } else if (b->dirty) {
       if (!*dirty_out) *dirty_out = b;
     } else {
@@ -105,7 +145,9 @@ CacheBuf* BlockCache::pick_victim(CacheBuf** dirty_out, CacheBuf** busy_out) {
 
 void BlockCache::claim(CacheBuf* b, u64 sector) {
   if (b->state != CacheBuf::State::empty) stats_.evictions++;
+  hash_remove(b);
   b->sector = sector;
+  hash_insert(b);
   b->state = CacheBuf::State::empty;
   b->dirty = false;
   pin(b);
@@ -176,13 +218,14 @@ void BlockCache::on_complete(SectorRequest& req, void* context) {
   }
   while (w) {
     CacheWaiter* next = w->next;  // w lives in a frame that may run (and end) once woken
-    owner->wake_(owner->wake_ctx_, w->handle);
+    owner->wake_(owner->wake_ctx_, w->handle, w->task);
     w = next;
   }
 }
 
 void BlockCache::IoWait::await_suspend(std::coroutine_handle<> h) noexcept {
   node.handle = h;
+  node.task = ktask_running();
   node.next = buf->waiters;
   buf->waiters = &node;
   cache->stats_.waits++;
