@@ -11,8 +11,9 @@
 namespace {
 constexpr u64 kDefaultCacheBuffers = 64;  // 32 KiB of sectors; bootargs cache=N (4..120)
 
-alignas(VirtioDisk) u8 g_disk_memory[sizeof(VirtioDisk)];
-alignas(Fat32) u8 g_fs_memory[sizeof(Fat32)];
+// Built in place before use, so kept out of .bss: boot does not clear them.
+[[gnu::section(".noinit.fs")]] alignas(VirtioDisk) u8 g_disk_memory[sizeof(VirtioDisk)];
+[[gnu::section(".noinit.fs")]] alignas(Fat32) u8 g_fs_memory[sizeof(Fat32)];
 VirtioBlk* g_device;
 BlockCache* g_cache;
 Fat32* g_fs;
@@ -31,6 +32,8 @@ const char* default_programs() { return "shell"; }
 Fat32* fs_volume() { return g_fs && g_fs->mounted() ? g_fs : nullptr; }
 
 bool services_start() {
+  kernel_tasks_init();
+  fs_tables_init();
   g_device = block_device(0);
   if (!g_device) {
     report("fs none");

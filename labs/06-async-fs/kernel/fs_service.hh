@@ -14,5 +14,8 @@ Fat32* fs_volume();
 bool services_start();
 void services_stop();
 
+// fs_tables_init(): every process's table of open files empty (services_start).
+void fs_tables_init();
+
 // do_fs(frame): sys::fs (lib/fs_abi.hh), in kernel/fs_syscall.cc.
 long do_fs(TrapFrame& frame);

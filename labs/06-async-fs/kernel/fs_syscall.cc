@@ -20,7 +20,7 @@
 #include "lib/string.hh"
 
 namespace {
-constexpr u64 kChunk = 4096;  // bytes moved per step of a read or write
+constexpr u64 kChunk = 4096;  // bytes moved per step of a write
 
 // An open file: shared by the fd table and the requests in flight on it.
 struct OpenFile {
@@ -34,7 +34,8 @@ struct FdTable {
   int pid;  // the process the table belongs to (a slot is reused by later processes)
   OpenFile* fds[kFsMaxOpen];
 };
-FdTable g_fd_tables[kMaxProcesses];
+// Cleared by fs_tables_init, so kept out of .bss: boot does not clear it.
+[[gnu::section(".noinit.fds")]] FdTable g_fd_tables[kMaxProcesses];
 
 struct FsRequest {
   FsOp op;           // the kernel's copy
@@ -142,20 +143,28 @@ i64 neg(Error e) { return -i64(e); }
 
 // finish(r): deliver the result, wake the program's task if it parked, free the request.
 void finish(FsRequest& r) {
-  bool inline_end = &r == g_starting;
-  i64 result = r.result;
-  u32 state = kFsPending, done = kFsDone;
-  u64 at_state = r.user_op + __builtin_offsetof(FsOp, state);
-  if (copy_with_owner(r, at_state, reinterpret_cast<u8*>(&state), sizeof state, false) == Error::ok &&
-      copy_with_owner(r, r.user_op + __builtin_offsetof(FsOp, result), reinterpret_cast<u8*>(&result), sizeof result,
-                      true) == Error::ok &&
-      copy_with_owner(r, at_state, reinterpret_cast<u8*>(&done), sizeof done, true) == Error::ok &&
-      state == kFsParked && !inline_end) {
-    payload_set_state(r.op.task_id, TaskState::ready);  // it sleeps until now
-    // Its executor's fast yields were waits for this I/O, not a yield storm (lab 05).
-    if (Process* p = owner(r)) p->idle_yields = 0;
+  if (&r == g_starting) {  // it ended inside do_fs: the task is running, it never parked
+    struct {
+      i64 result;
+      u32 state;
+    } tail = {r.result, kFsDone};
+    static_assert(__builtin_offsetof(FsOp, state) == __builtin_offsetof(FsOp, result) + 8);
+    copy_with_owner(r, r.user_op + __builtin_offsetof(FsOp, result), reinterpret_cast<u8*>(&tail), 12, true);
+    g_started_ended = true;
+  } else {
+    i64 result = r.result;
+    u32 state = kFsPending, done = kFsDone;
+    u64 at_state = r.user_op + __builtin_offsetof(FsOp, state);
+    if (copy_with_owner(r, at_state, reinterpret_cast<u8*>(&state), sizeof state, false) == Error::ok &&
+        copy_with_owner(r, r.user_op + __builtin_offsetof(FsOp, result), reinterpret_cast<u8*>(&result),
+                        sizeof result, true) == Error::ok &&
+        copy_with_owner(r, at_state, reinterpret_cast<u8*>(&done), sizeof done, true) == Error::ok &&
+        state == kFsParked) {
+      payload_set_state(r.op.task_id, TaskState::ready);  // it sleeps until now
+      // Its executor's fast yields were waits for this I/O, not a yield storm (lab 05).
+      if (Process* p = owner(r)) p->idle_yields = 0;
+    }
   }
-  if (inline_end) g_started_ended = true;
   put_file(r.file);
   if (r.buffer) kheap_free(r.buffer);
   r.~FsRequest();
@@ -198,21 +207,48 @@ KTask<i64> do_open(FsRequest& r) {
   co_return fd;
 }
 
+// OwnerSink: read_to's bytes straight into the owner's buffer: each piece right after
+// the cache gave it, owner checked alive first (no suspension in between), the page's
+// translation kept while the copy stays in it.
+class OwnerSink final : public ReadSink {
+ public:
+  explicit OwnerSink(const FsRequest& r) : r_(r) {}
+  Error put(u64 at, const u8* src, u64 n) override {
+    u64 va = r_.op.buf + at;
+    if (va / kPageSize == page_ && va % kPageSize + n <= kPageSize) {  // the common case
+      if (g_processes[r_.slot].pid != r_.pid || g_processes[r_.slot].state != ProcessState::runnable)
+        return Error::not_found;
+      memcpy(reinterpret_cast<u8*>(page_pa_ + va % kPageSize), src, n);
+      return Error::ok;
+    }
+    Process* p = owner(r_);
+    if (!p) return Error::not_found;
+    while (n > 0) {
+      u64 in_page = min_of(n, kPageSize - va % kPageSize);
+      if (va / kPageSize != page_) {
+        Result<u64> pa = user_page_address(p->space->table, va, true);
+        if (!pa.ok()) return Error::fault;
+        page_ = va / kPageSize, page_pa_ = pa.value() & ~(kPageSize - 1);
+      }
+      memcpy(reinterpret_cast<u8*>(page_pa_ + va % kPageSize), src, in_page);
+      va += in_page, src += in_page, n -= in_page;
+    }
+    return Error::ok;
+  }
+
+ private:
+  const FsRequest& r_;
+  u64 page_ = ~u64(0), page_pa_ = 0;
+};
+
 KTask<i64> do_read(FsRequest& r) {
-  Fat32& fs = *fs_volume();
   OpenFile& f = *r.file;
   if (f.file.is_dir) co_return neg(Error::is_dir);
-  u64 total = 0;
-  while (total < r.op.len) {
-    u64 want = min_of(r.op.len - total, kChunk);
-    i64 n = co_await fs.read(f.file, f.offset, r.buffer, want);
-    if (n < 0) co_return total ? i64(total) : n;
-    Error e = copy_with_owner(r, r.op.buf + total, r.buffer, u64(n), true);
-    if (e != Error::ok) co_return neg(e);
-    f.offset += u64(n), total += u64(n);
-    if (u64(n) < want) break;  // the end of the file
-  }
-  co_return i64(total);
+  bool at_offset = r.op.flags & kFsAtOffset;
+  OwnerSink sink(r);
+  i64 n = co_await fs_volume()->read_to(f.file, at_offset ? r.op.offset : f.offset, sink, r.op.len);
+  if (n > 0 && !at_offset) f.offset += u64(n);
+  co_return n;
 }
 
 KTask<i64> do_write(FsRequest& r) {
@@ -300,6 +336,10 @@ long answer(u64 user_op, i64 result) {
 }
 }  // namespace
 
+void fs_tables_init() {
+  for (FdTable& t : g_fd_tables) t = FdTable{};
+}
+
 long do_fs(TrapFrame& frame) {
   Process& p = current_process();
   u64 user_op = frame.a(0);
@@ -325,8 +365,12 @@ long do_fs(TrapFrame& frame) {
   }
   FsRequest* r = static_cast<FsRequest*>(kheap_alloc(sizeof(FsRequest)));
   if (!r) return neg(Error::no_memory);
-  new (r) FsRequest{};
+  new (r) FsRequest;  // not FsRequest{}: no need to zero the path buffer
   r->op = op;
+  r->file = nullptr;
+  r->buffer = nullptr;
+  r->result = 0;
+  r->path[0] = 0;
   r->user_op = user_op;
   r->pid = p.pid;
   r->slot = int(&p - g_processes);
@@ -337,7 +381,7 @@ long do_fs(TrapFrame& frame) {
       return neg(n.error() == Error::too_big ? Error::invalid : n.error());
     }
   }
-  if (kind == FsKind::read || kind == FsKind::write || kind == FsKind::readdir) {
+  if (kind == FsKind::write || kind == FsKind::readdir) {
     r->buffer = static_cast<u8*>(kheap_alloc(max_of(kChunk, sizeof(FatDirEntry))));
     if (!r->buffer) {
       kheap_free(r);

@@ -16,11 +16,13 @@ struct KernelTask {
   bool finished;                    // its body ended (the frame is gone)
   bool waiting;                     // suspended, not yet woken
   bool woken;                       // on the woken list
-  std::coroutine_handle<> resume;   // where it goes on (the innermost coroutine)
+  void* resume;                     // where it goes on: the innermost coroutine's frame
+                                    // (an address, not a handle: the table needs no constructor)
   KernelTask* next_woken;
 };
 
-KernelTask g_tasks[kMaxKernelTasks];
+// Cleared by kernel_tasks_init, so kept out of .bss: boot does not clear it.
+[[gnu::section(".noinit.ktasks")]] KernelTask g_tasks[kMaxKernelTasks];
 KernelTask* g_woken;  // woken in trap context, not yet posted to the payload
 u32 g_live;
 
@@ -57,6 +59,12 @@ void step(KernelTask& t, std::coroutine_handle<> at) {
 }
 }  // namespace
 
+void kernel_tasks_init() {
+  for (KernelTask& t : g_tasks) t = KernelTask{};
+  g_woken = nullptr;
+  g_live = 0;
+}
+
 bool kernel_task_start(KTask<void> task) {
   KernelTask* t = free_slot();
   if (!t || !task.valid() || !payload_loaded()) return false;
@@ -77,7 +85,7 @@ bool kernel_task_run(const PopResult& r) {
     payload_set_state(t->id, TaskState::sleeping);
     return true;
   }
-  std::coroutine_handle<> at = t->resume;
+  std::coroutine_handle<> at = std::coroutine_handle<>::from_address(t->resume);
   t->resume = nullptr;
   step(*t, at);
   return true;
@@ -89,7 +97,7 @@ void kernel_task_wake(void*, std::coroutine_handle<> handle, void* task) {
     kprintf("kernel task: wake of an unknown task %p dropped\n", task);
     return;
   }
-  t->resume = handle;
+  t->resume = handle.address();
   t->waiting = false;
   t->woken = true;
   t->next_woken = g_woken;

@@ -20,6 +20,9 @@
 #include "kernel/ktask.hh"
 #include "lib/payload_abi.hh"
 
+// kernel_tasks_init(): an empty table (services_start, before any task).
+void kernel_tasks_init();
+
 // kernel_task_start(task): make `task` a kernel task and run it until it first suspends
 // (or ends). False, with nothing started, when the task is invalid (its frame could not
 // be allocated) or the table or the payload is full. Its frame is freed at its end.

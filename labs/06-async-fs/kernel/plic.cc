@@ -23,7 +23,8 @@ struct IrqSlot {
 u64 g_base;
 u32 g_context;
 u32 g_sources;
-IrqSlot g_handlers[kPlicMaxSources];
+// Cleared by plic_init, so kept out of .bss: boot does not clear it.
+[[gnu::section(".noinit.irqs")]] IrqSlot g_handlers[kPlicMaxSources];
 u64 g_claimed;
 u64 g_irq_instret;
 
@@ -54,6 +55,7 @@ bool plic_init(const void* dtb) {
     plic = FdtDevice{};
     plic.base = kVirtPlicBase;
   }
+  for (IrqSlot& slot : g_handlers) slot = IrqSlot{};
   g_base = plic.base;
   g_context = supervisor_context(plic.extended, g_boot.hartid);
   g_sources = plic.sources ? min_of(plic.sources + 1, kPlicMaxSources) : kPlicMaxSources;

@@ -17,7 +17,8 @@ constexpr u64 kVirtMmioBase = 0x10001000, kVirtMmioStride = 0x1000;
 constexpr u32 kVirtMmioSlots = 8, kVirtMmioFirstIrq = 1;
 
 // Storage for the devices: no heap in the kernel (and none near interrupts).
-VirtioBlk g_disks[kMaxBlockDevices];
+// Built in place before use (probe), so kept out of .bss: boot does not clear it.
+[[gnu::section(".noinit.disks")]] VirtioBlk g_disks[kMaxBlockDevices];
 u32 g_disk_count;
 bool g_reported_hole;
 

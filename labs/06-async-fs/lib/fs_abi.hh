@@ -16,6 +16,7 @@ enum class FsKind : u32 {
   open = 1,     // path, flags -> fd
   close = 2,    // fd -> 0
   read = 3,     // fd, buf, len -> bytes (0 at the end); reads at the fd's offset, moves it
+                //   (with kFsAtOffset: at `offset`, the fd's offset untouched: a pread)
   write = 4,    // fd, buf, len -> bytes; writes at the offset (kFsAppend: at the end)
   seek = 5,     // fd, offset -> offset (absolute)
   mkdir = 6,    // path -> 0
@@ -28,6 +29,7 @@ enum class FsKind : u32 {
 inline constexpr u32 kFsCreate = 1u << 0;     // open: create the file if it is missing
 inline constexpr u32 kFsExclusive = 1u << 1;  // with kFsCreate: fail (-EEXIST) if it exists
 inline constexpr u32 kFsAppend = 1u << 2;     // writes go to the end
+inline constexpr u32 kFsAtOffset = 1u << 3;   // read: at FsOp::offset (pread)
 inline constexpr u32 kFsMaxPath = 255;        // bytes, without the NUL
 inline constexpr u32 kFsMaxName = 255;        // one component (FAT's long-name limit)
 inline constexpr u32 kFsMaxOpen = 16;         // open files per process
@@ -40,6 +42,7 @@ struct FsOp {
   u64 path;             // user address of a NUL-terminated path
   u64 buf;              // user address: data, FsDirent or FsStat
   u64 len;              // bytes (read/write); seek: the offset
+  u64 offset;           // read with kFsAtOffset: where
   volatile i64 result;  // written by the kernel before `state`
   volatile u32 state;   // kFsPending, kFsDone (result valid) or kFsParked (see below)
   u32 reserved;
@@ -51,7 +54,7 @@ struct FsOp {
 //           back and go on (never parked); else asleep until the kernel wakes it.
 //   kernel: result written; old = state; state = kFsDone; old == kFsParked: wake the task.
 inline constexpr u32 kFsPending = 0, kFsDone = 1, kFsParked = 2;
-static_assert(sizeof(FsOp) == 56);
+static_assert(sizeof(FsOp) == 64);
 
 struct FsStat {
   u64 size;

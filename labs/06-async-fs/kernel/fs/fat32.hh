@@ -76,6 +76,18 @@ struct FatDirEntry {
   bool is_dir;
 };
 
+// ReadSink: where Fat32::read_to puts the bytes it reads, piece by piece, each piece
+// straight out of the cache with no suspension between (the kernel's sink copies into
+// a user page then, after checking the page's owner is still alive).
+class ReadSink {
+ public:
+  // put(at, src, n): bytes [at, at + n) of this read; an error stops the read.
+  virtual Error put(u64 at, const u8* src, u64 n) = 0;
+
+ protected:
+  ~ReadSink() = default;
+};
+
 class Fat32 {
  public:
   explicit Fat32(BlockCache& cache) : cache_(cache) {}
@@ -92,6 +104,9 @@ class Fat32 {
   KTask<Error> create(const char* path, FatFile& out);
   // read(f, offset, buf, len): bytes read (0 at or past the end), or -error.
   KTask<i64> read(FatFile& f, u64 offset, void* buf, u64 len);
+  // read_to(f, offset, sink, len): the same, into a sink; the bytes the sink took, or
+  // -error (the sink's own, or the file system's before anything was read).
+  KTask<i64> read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len);
   // write(f, offset, buf, len): bytes written, or -error. Grows the file (a gap past
   // the old end reads as zeros). On a full disk it writes what fits and returns that
   // count (-no_space if nothing fitted); the file stays consistent.

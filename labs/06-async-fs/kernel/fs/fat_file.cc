@@ -59,23 +59,48 @@ Error Fat32::close(FatFile& f) {
   return Error::ok;
 }
 
+namespace {
+class MemorySink final : public ReadSink {
+ public:
+  explicit MemorySink(u8* base) : base_(base) {}
+  Error put(u64 at, const u8* src, u64 n) override {
+    memcpy(base_ + at, src, n);
+    return Error::ok;
+  }
+
+ private:
+  u8* base_;
+};
+}  // namespace
+
 KTask<i64> Fat32::read(FatFile& f, u64 offset, void* buf, u64 len) {
+  MemorySink sink(static_cast<u8*>(buf));
+  co_return co_await read_to(f, offset, sink, len);
+}
+
+KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
   if (!f.open || f.is_dir) co_return err_neg(Error::invalid);
   if (offset >= f.size) co_return 0;
   u64 total = min_of(len, u64(f.size) - offset);
-  u8* dst = static_cast<u8*>(buf);
   u64 done = 0;
+  u32 cluster = 0, cluster_index = 0;  // the cluster of the last step, to seek only once per cluster
   while (done < total) {
     u64 at = offset + done;
-    i64 c = co_await chain_seek(f.first_cluster, u32(at / cluster_bytes_), f.pos);
-    if (c < 0) co_return c;
-    if (c == 0) co_return err_neg(Error::io);  // the chain is shorter than the size
+    u32 index = u32(at / cluster_bytes_);
+    if (!cluster || index != cluster_index) {
+      i64 c = (f.pos.cluster && f.pos.index == index) ? i64(f.pos.cluster)
+                                                      : co_await chain_seek(f.first_cluster, index, f.pos);
+      if (c < 0) co_return done ? i64(done) : c;
+      if (c == 0) co_return done ? i64(done) : err_neg(Error::io);  // the chain is shorter than the size
+      cluster = u32(c), cluster_index = index;
+    }
     u64 in_cluster = at % cluster_bytes_;
-    u64 sector = cluster_sector(u32(c)) + in_cluster / kSectorBytes;
+    u64 sector = cluster_sector(cluster) + in_cluster / kSectorBytes;
     u64 in_sector = in_cluster % kSectorBytes;
     u64 chunk = min_of(kSectorBytes - in_sector, total - done);
     if (const u8* cached = cache_.peek(sector)) {  // a hit: no wait, no coroutine
-      memcpy(dst + done, cached + in_sector, chunk);
+      Error e = sink.put(done, cached + in_sector, chunk);
+      if (e != Error::ok) co_return err_neg(e);
       done += chunk;
       continue;
     }
@@ -84,8 +109,9 @@ KTask<i64> Fat32::read(FatFile& f, u64 offset, void* buf, u64 len) {
     cache_.prefetch(sector, u32((in_sector + wanted + kSectorBytes - 1) / kSectorBytes));
     BlockRef ref;
     Error e = co_await cache_.get(sector, ref);
+    if (e != Error::ok) co_return done ? i64(done) : err_neg(e);
+    e = sink.put(done, ref.data() + in_sector, chunk);
     if (e != Error::ok) co_return err_neg(e);
-    memcpy(dst + done, ref.data() + in_sector, chunk);
     done += chunk;
   }
   co_return i64(done);

@@ -24,12 +24,14 @@ Task<i64> path_op(FsKind kind, const char* path, u32 flags, void* buffer) {
   co_return co_await submit(op);
 }
 
-Task<i64> fd_op(FsKind kind, i64 fd, const void* buffer, u64 length) {
+Task<i64> fd_op(FsKind kind, i64 fd, const void* buffer, u64 length, u32 flags = 0, u64 offset = 0) {
   FsOp op{};
   op.kind = u32(kind);
   op.fd = i32(fd);
   op.buf = u64(buffer);
   op.len = length;
+  op.flags = flags;
+  op.offset = offset;
   co_return co_await submit(op);
 }
 }  // namespace
@@ -37,6 +39,9 @@ Task<i64> fd_op(FsKind kind, i64 fd, const void* buffer, u64 length) {
 Task<i64> fs_open(const char* path, u32 flags) { return path_op(FsKind::open, path, flags, nullptr); }
 Task<i64> fs_close(i64 fd) { return fd_op(FsKind::close, fd, nullptr, 0); }
 Task<i64> fs_read(i64 fd, void* buffer, u64 length) { return fd_op(FsKind::read, fd, buffer, length); }
+Task<i64> fs_pread(i64 fd, void* buffer, u64 length, u64 offset) {
+  return fd_op(FsKind::read, fd, buffer, length, kFsAtOffset, offset);
+}
 Task<i64> fs_write(i64 fd, const void* buffer, u64 length) { return fd_op(FsKind::write, fd, buffer, length); }
 Task<i64> fs_seek(i64 fd, u64 offset) { return fd_op(FsKind::seek, fd, nullptr, offset); }
 Task<i64> fs_mkdir(const char* path) { return path_op(FsKind::mkdir, path, 0, nullptr); }

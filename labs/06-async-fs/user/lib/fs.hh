@@ -15,6 +15,7 @@
 Task<i64> fs_open(const char* path, u32 flags = 0);  // kFsCreate, kFsExclusive, kFsAppend
 Task<i64> fs_close(i64 fd);
 Task<i64> fs_read(i64 fd, void* buffer, u64 length);         // at the fd's offset
+Task<i64> fs_pread(i64 fd, void* buffer, u64 length, u64 offset);  // at offset; fd's offset stays
 Task<i64> fs_write(i64 fd, const void* buffer, u64 length);  // at the offset (or the end)
 Task<i64> fs_seek(i64 fd, u64 offset);
 Task<i64> fs_mkdir(const char* path);
