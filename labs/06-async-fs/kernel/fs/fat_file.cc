@@ -59,10 +59,10 @@ Error Fat32::close(FatFile& f) {
   return Error::ok;
 }
 
-namespace {
-class MemorySink final : public ReadSink {
+// A sink into kernel memory: the plain read().
+class FatMemorySink final : public ReadSink {
  public:
-  explicit MemorySink(u8* base) : base_(base) {}
+  explicit FatMemorySink(u8* base) : base_(base) {}
   Error put(u64 at, const u8* src, u64 n) override {
     memcpy(base_ + at, src, n);
     return Error::ok;
@@ -71,10 +71,9 @@ class MemorySink final : public ReadSink {
  private:
   u8* base_;
 };
-}  // namespace
 
 KTask<i64> Fat32::read(FatFile& f, u64 offset, void* buf, u64 len) {
-  MemorySink sink(static_cast<u8*>(buf));
+  FatMemorySink sink(static_cast<u8*>(buf));
   co_return co_await read_to(f, offset, sink, len);
 }
 

@@ -21,6 +21,7 @@
 #include "kernel/fs/fat_name.cc"
 #include "kernel/fs/fat32_mount.cc"
 #include "kernel/fs/fat_chain.cc"
+#include "kernel/fs/fat_table.cc"
 #include "kernel/fs/fat_alloc.cc"
 #include "kernel/fs/fat_dir.cc"
 #include "kernel/fs/fat_file.cc"
