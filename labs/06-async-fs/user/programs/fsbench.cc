@@ -29,7 +29,7 @@ Task<void> reader(u32 index, u32 qd, u64 size) {
       ureport("fsbench error qd=%u block=%lu err=%ld", qd, block, long(n));
       break;
     }
-    g_bytes += u64(n);
+    __atomic_fetch_add(&g_bytes, u64(n), __ATOMIC_RELAXED);
   }
   co_await fs_close(fd);
 }

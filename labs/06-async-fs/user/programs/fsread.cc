@@ -16,6 +16,11 @@ char g_dirs[kMaxDirs][kPathBytes];
 u32 g_file_count, g_dir_count, g_next_file, g_errors;
 u64 g_bytes;
 
+// take(counter): counter++ in one atomic instruction. The tasks share these counters, and
+// a timeout may set a task aside between a load and a store (lab 05), letting another
+// task run in between: a plain ++ could hand out one file twice.
+u32 take(u32* counter) { return __atomic_fetch_add(counter, 1u, __ATOMIC_RELAXED); }
+
 u64 fnv1a(u64 h, const u8* p, u64 n) {
   for (u64 i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
   return h;
@@ -34,7 +39,7 @@ Task<void> walk() {
     i64 fd = co_await fs_open(g_dirs[d]);
     if (fd < 0) {
       ureport("fsread error path=%s err=%ld", g_dirs[d], long(fd));
-      g_errors++;
+      take(&g_errors);
       continue;
     }
     u32 entries = 0;
@@ -43,7 +48,7 @@ Task<void> walk() {
       i64 got = co_await fs_readdir(fd, &entry);
       if (got < 0) {
         ureport("fsread error path=%s err=%ld", g_dirs[d], long(got));
-        g_errors++;
+        take(&g_errors);
         break;
       }
       if (got == 0) break;
@@ -63,12 +68,12 @@ u8 g_buffers[kReaders][kChunk];
 
 Task<void> reader(u32 index) {
   u8* buffer = g_buffers[index];
-  while (g_next_file < g_file_count) {
-    const char* path = g_files[g_next_file++];
+  for (u32 i; (i = take(&g_next_file)) < g_file_count;) {
+    const char* path = g_files[i];
     i64 fd = co_await fs_open(path);
     if (fd < 0) {
       ureport("fsread error path=%s err=%ld", path, long(fd));
-      g_errors++;
+      take(&g_errors);
       continue;
     }
     u64 size = 0, h = 0xcbf29ce484222325ull;
@@ -80,10 +85,10 @@ Task<void> reader(u32 index) {
     co_await fs_close(fd);
     if (n < 0) {
       ureport("fsread error path=%s err=%ld", path, long(n));
-      g_errors++;
+      take(&g_errors);
       continue;
     }
-    g_bytes += size;
+    __atomic_fetch_add(&g_bytes, size, __ATOMIC_RELAXED);
     ureport("fsread file path=%s size=%lu fnv=%016lx", path, size, h);
   }
 }

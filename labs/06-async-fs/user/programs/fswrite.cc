@@ -18,6 +18,11 @@ FileSpec g_files[kMaxFiles];
 u32 g_file_count, g_next, g_errors;
 u64 g_bytes;
 
+// take(counter): counter++ in one atomic instruction. The tasks share these counters, and
+// a timeout may set a task aside between a load and a store (lab 05), letting another
+// task run in between: a plain ++ could hand out one file twice.
+u32 take(u32* counter) { return __atomic_fetch_add(counter, 1u, __ATOMIC_RELAXED); }
+
 u64 fnv1a(u64 h, const u8* p, u64 n) {
   for (u64 i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
   return h;
@@ -35,12 +40,12 @@ void fill(SplitMix64& rng, u64& word, u64 at, u8* out, u64 n) {
 Task<void> writer(u32 index) {
   static u8 buffers[kWriters][kChunk];
   u8* buffer = buffers[index];
-  while (g_next < g_file_count) {
-    FileSpec& f = g_files[g_next++];
+  for (u32 i; (i = take(&g_next)) < g_file_count;) {
+    FileSpec& f = g_files[i];
     i64 fd = co_await fs_open(f.path, kFsCreate | kFsExclusive);
     if (fd < 0) {
       ureport("fswrite error path=%s err=%ld", f.path, long(fd));
-      g_errors++;
+      take(&g_errors);
       continue;
     }
     SplitMix64 rng(f.seed);
@@ -57,10 +62,10 @@ Task<void> writer(u32 index) {
     co_await fs_close(fd);
     if (at != f.size) {
       ureport("fswrite error path=%s err=%ld", f.path, long(n < 0 ? n : -5));
-      g_errors++;
+      take(&g_errors);
       continue;
     }
-    g_bytes += f.size;
+    __atomic_fetch_add(&g_bytes, f.size, __ATOMIC_RELAXED);
     ureport("fswrite file path=%s size=%lu fnv=%016lx", f.path, f.size, h);
   }
 }
