@@ -207,45 +207,37 @@ KTask<i64> do_open(FsRequest& r) {
   co_return fd;
 }
 
-// OwnerSink: read_to's bytes straight into the owner's buffer: each piece right after
-// the cache gave it, owner checked alive first (no suspension in between), the page's
-// translation kept while the copy stays in it.
+// OwnerSink: read_to's bytes straight into a program's buffer, a page at a time through
+// the direct map: the program checked alive at each ask (read_to copies at once after).
 class OwnerSink final : public ReadSink {
  public:
-  explicit OwnerSink(const FsRequest& r) : r_(r) {}
-  Error put(u64 at, const u8* src, u64 n) override {
-    u64 va = r_.op.buf + at;
-    if (va / kPageSize == page_ && va % kPageSize + n <= kPageSize) {  // the common case
-      if (g_processes[r_.slot].pid != r_.pid || g_processes[r_.slot].state != ProcessState::runnable)
-        return Error::not_found;
-      memcpy(reinterpret_cast<u8*>(page_pa_ + va % kPageSize), src, n);
-      return Error::ok;
+  OwnerSink(int slot, int pid, u64 buffer) : slot_(slot), pid_(pid), buffer_(buffer) {}
+  u8* window(u64 at, u64* room, Error* error) override {
+    Process& p = g_processes[slot_];
+    if (p.state != ProcessState::runnable || p.pid != pid_) {
+      *error = Error::not_found;
+      return nullptr;
     }
-    Process* p = owner(r_);
-    if (!p) return Error::not_found;
-    while (n > 0) {
-      u64 in_page = min_of(n, kPageSize - va % kPageSize);
-      if (va / kPageSize != page_) {
-        Result<u64> pa = user_page_address(p->space->table, va, true);
-        if (!pa.ok()) return Error::fault;
-        page_ = va / kPageSize, page_pa_ = pa.value() & ~(kPageSize - 1);
-      }
-      memcpy(reinterpret_cast<u8*>(page_pa_ + va % kPageSize), src, in_page);
-      va += in_page, src += in_page, n -= in_page;
+    u64 va = buffer_ + at;
+    Result<u64> pa = user_page_address(p.space->table, va, true);
+    if (!pa.ok()) {
+      *error = Error::fault;
+      return nullptr;
     }
-    return Error::ok;
+    *room = kPageSize - va % kPageSize;
+    return reinterpret_cast<u8*>(pa.value());  // the direct map: physical = kernel address
   }
 
  private:
-  const FsRequest& r_;
-  u64 page_ = ~u64(0), page_pa_ = 0;
+  int slot_, pid_;
+  u64 buffer_;
 };
 
 KTask<i64> do_read(FsRequest& r) {
   OpenFile& f = *r.file;
   if (f.file.is_dir) co_return neg(Error::is_dir);
   bool at_offset = r.op.flags & kFsAtOffset;
-  OwnerSink sink(r);
+  OwnerSink sink(r.slot, r.pid, r.op.buf);
   i64 n = co_await fs_volume()->read_to(f.file, at_offset ? r.op.offset : f.offset, sink, r.op.len);
   if (n > 0 && !at_offset) f.offset += u64(n);
   co_return n;
@@ -326,13 +318,25 @@ bool needs_fd(FsKind k) {
          k == FsKind::readdir;
 }
 
-// answer(user_op, result): an operation that ends inside the call: result, then state.
+// answer(user_op, result): an operation that ends inside the call: result and state.
 long answer(u64 user_op, i64 result) {
-  u32 done = kFsDone;
-  if (copy_to_user(user_op + __builtin_offsetof(FsOp, result), &result, sizeof result) != Error::ok ||
-      copy_to_user(user_op + __builtin_offsetof(FsOp, state), &done, sizeof done) != Error::ok)
-    return neg(Error::fault);
+  struct {
+    i64 result;
+    u32 state;
+  } tail = {result, kFsDone};
+  static_assert(__builtin_offsetof(FsOp, state) == __builtin_offsetof(FsOp, result) + 8);
+  if (copy_to_user(user_op + __builtin_offsetof(FsOp, result), &tail, 12) != Error::ok) return neg(Error::fault);
   return 1;
+}
+
+// read_at_once(p, op, f, result): a read that the cache holds whole, done inside the
+// call: no request, no kernel task (true). false: it needs the disk.
+bool read_at_once(const Process& p, const FsOp& op, OpenFile& f, i64* result) {
+  bool at_offset = op.flags & kFsAtOffset;
+  OwnerSink sink(int(&p - g_processes), p.pid, op.buf);
+  if (!fs_volume()->read_now(f.file, at_offset ? op.offset : f.offset, sink, op.len, result)) return false;
+  if (*result > 0 && !at_offset) f.offset += u64(*result);
+  return true;
 }
 }  // namespace
 
@@ -363,6 +367,9 @@ long do_fs(TrapFrame& frame) {
     file->offset = op.len;
     return answer(user_op, i64(op.len));
   }
+  i64 result;
+  if (kind == FsKind::read && !file->file.is_dir && read_at_once(p, op, *file, &result))
+    return answer(user_op, result);
   FsRequest* r = static_cast<FsRequest*>(kheap_alloc(sizeof(FsRequest)));
   if (!r) return neg(Error::no_memory);
   new (r) FsRequest;  // not FsRequest{}: no need to zero the path buffer

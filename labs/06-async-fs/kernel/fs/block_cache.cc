@@ -24,7 +24,7 @@ void BlockRef::release() {
 }
 
 BlockCache::BlockCache(BlockDevice& dev, usize count, CacheBuf* bufs, u8* data, WakeFn wake, void* ctx)
-    : dev_(dev), count_(count), bufs_(bufs), data_(data), wake_(wake), wake_ctx_(ctx) {
+    : dev_(dev), count_(count), bufs_(bufs), data_(data), wake_(wake), wake_ctx_(ctx), moves_(u32(count)) {
   for (usize i = 0; i < count; i++) {
     CacheBuf* b = new (&bufs[i]) CacheBuf();
     b->data = data + i * kSectorBytes;
@@ -76,7 +76,7 @@ usize BlockCache::dirty_count() const {
   return n;
 }
 
-// FIXME: a linear scan; a hash of sector -> buffer once caches grow past ~100 buffers.
+// lookup(sector): walk the sector's hash bucket.
 CacheBuf* BlockCache::lookup(u64 sector) {
   for (u16 i = hash_[bucket(sector)]; i != 0xffff; i = bufs_[i].hash_next) {
     CacheBuf* b = &bufs_[i];
@@ -161,8 +161,14 @@ void BlockCache::unpin(CacheBuf* b) {
   b->refs--;
 }
 
+// touch(b): b to the front of the LRU list. Every move puts one buffer in front of the
+// others, so a buffer moved fewer than count/4 moves ago is still in the front quarter:
+// it stays where it is. An approximate LRU (exact below 8 buffers) that keeps hit after
+// hit on the same few sectors cheap; eviction still takes from the least recent end.
 void BlockCache::touch(CacheBuf* b) {
+  if (moves_ - b->moved_at < count_ / 4) return;
   u16 i = u16(b - bufs_);
+  b->moved_at = ++moves_;
   if (i == lru_head_) return;
   bufs_[b->lru_prev].lru_next = b->lru_next;  // unlink
   bufs_[b->lru_next].lru_prev = b->lru_prev;

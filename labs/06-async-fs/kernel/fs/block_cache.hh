@@ -1,7 +1,7 @@
 // fs/block_cache.hh: the asynchronous block cache under the file system (lab 06).
 // Layer: fs. Unit of caching: one 512-byte sector (FAT32 reads and writes in sectors;
 // a cluster is 1..128 of them). A fixed number of buffers, chosen at create(), kept in
-// LRU order. A buffer is pinned while a BlockRef holds it; an unpinned buffer can be
+// LRU order (nearly: see touch()). A buffer is pinned while a BlockRef holds it; an unpinned buffer can be
 // reused for another sector, the least recently used clean one first, else the least
 // recently used dirty one after its write-back. Writes are write-back: mark_dirty()
 // and the data reaches the device at eviction or at sync().
@@ -75,6 +75,7 @@ struct CacheBuf {
   bool writing = false;      // a write-back is in flight (the data stays readable)
   u16 lru_prev = 0, lru_next = 0;  // indices; the list runs from most to least recent
   u16 hash_next = 0xffff;          // the next buffer in its hash bucket (0xffff: none)
+  u32 moved_at = 0;                // the cache's move count when touch() last moved it
   CacheWaiter* waiters = nullptr;  // woken when the current I/O ends
   SectorRequest req;
   u8* data = nullptr;
@@ -166,7 +167,7 @@ class BlockCache {
   void claim(CacheBuf* b, u64 sector);          // re-label an idle clean buffer, pin it
   void pin(CacheBuf* b);
   void unpin(CacheBuf* b);
-  void touch(CacheBuf* b);                      // move to the most-recent end
+  void touch(CacheBuf* b);                      // move to the most-recent end (nearly)
   void start_read(CacheBuf* b);
   void start_write(CacheBuf* b);
   BlockRef make_ref(CacheBuf* b) { return BlockRef(this, b); }
@@ -179,6 +180,7 @@ class BlockCache {
   WakeFn wake_;
   void* wake_ctx_;
   u16 lru_head_ = 0;  // most recent
+  u32 moves_;         // how many times touch() moved a buffer to the front
   static constexpr u32 kHashBits = 8;
   u16 hash_[1u << kHashBits];  // bucket heads: buffer indices by sector (0xffff: empty)
   CacheStats stats_ = {};

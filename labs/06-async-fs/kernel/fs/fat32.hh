@@ -76,13 +76,15 @@ struct FatDirEntry {
   bool is_dir;
 };
 
-// ReadSink: where Fat32::read_to puts the bytes it reads, piece by piece, each piece
-// straight out of the cache with no suspension between (the kernel's sink copies into
-// a user page then, after checking the page's owner is still alive).
+// ReadSink: where Fat32::read_to puts the bytes it reads, straight out of the cache,
+// with no suspension between asking the sink for room and copying into it (the
+// kernel's sink is a user page then, its owner checked alive at each ask).
 class ReadSink {
  public:
-  // put(at, src, n): bytes [at, at + n) of this read; an error stops the read.
-  virtual Error put(u64 at, const u8* src, u64 n) = 0;
+  // window(at, room, error): where bytes [at, ...) of this read go, and how many fit
+  // there in one piece (*room > 0); nullptr and *error when the sink takes no more.
+  // Valid until the reader next suspends.
+  virtual u8* window(u64 at, u64* room, Error* error) = 0;
 
  protected:
   ~ReadSink() = default;
@@ -107,6 +109,10 @@ class Fat32 {
   // read_to(f, offset, sink, len): the same, into a sink; the bytes the sink took, or
   // -error (the sink's own, or the file system's before anything was read).
   KTask<i64> read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len);
+  // read_now(f, offset, sink, len, result): read_to at once, no coroutine, when all it
+  // needs is cached: true and *result. false when it would wait (the sink may have had
+  // some of the bytes already): then read_to it.
+  bool read_now(FatFile& f, u64 offset, ReadSink& sink, u64 len, i64* result);
   // write(f, offset, buf, len): bytes written, or -error. Grows the file (a gap past
   // the old end reads as zeros). On a full disk it writes what fits and returns that
   // count (-no_space if nothing fitted); the file stays consistent.
@@ -136,6 +142,9 @@ class Fat32 {
   KTask<i64> fat_get(u32 cluster);
   // chain_next(c): the cluster after c, 0 at the end of the chain, -io on corruption.
   KTask<i64> chain_next(u32 cluster);
+  // peek_link(c): the cluster after c if c's FAT sector is cached and the entry links to
+  // a valid cluster; else 0 (not cached, the end, corrupt: chain_next tells which).
+  u32 peek_link(u32 cluster);
   // chain_seek(first, index, pos): the index-th cluster of the chain at `first`,
   // starting from pos when it is not past index; pos moves there. 0 when the chain
   // ends sooner (pos is then its last cluster), or -error.
@@ -195,6 +204,12 @@ class Fat32 {
   KTask<Error> check_chain(FatFile& f);
 
   bool valid_cluster(u32 c) const { return c >= 2 && c <= max_cluster_; }
+  // fat_sector_of(c): the sector of the active FAT that holds c's entry.
+  u64 fat_sector_of(u32 c) const { return reserved_sectors_ + u64(active_fat_) * fat_sectors_ + u64(c) * 4 / kSectorBytes; }
+  // copy_cached(sector, skip, bytes, sink, at, error): bytes from `sector` on (the
+  // first `skip` bytes of it left out) into the sink at `at`, while they are cached;
+  // the count copied (short at the first sector not cached, or when *error is set).
+  u64 copy_cached(u64 sector, u64 skip, u64 bytes, ReadSink& sink, u64 at, Error* error);
   u64 cluster_sector(u32 c) const { return data_start_ + u64(c - 2) * sectors_per_cluster_; }
 
   BlockCache& cache_;

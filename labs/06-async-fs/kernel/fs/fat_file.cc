@@ -63,9 +63,9 @@ Error Fat32::close(FatFile& f) {
 class FatMemorySink final : public ReadSink {
  public:
   explicit FatMemorySink(u8* base) : base_(base) {}
-  Error put(u64 at, const u8* src, u64 n) override {
-    memcpy(base_ + at, src, n);
-    return Error::ok;
+  u8* window(u64 at, u64* room, Error*) override {
+    *room = ~u64(0);
+    return base_ + at;
   }
 
  private:
@@ -77,43 +77,84 @@ KTask<i64> Fat32::read(FatFile& f, u64 offset, void* buf, u64 len) {
   co_return co_await read_to(f, offset, sink, len);
 }
 
+u64 Fat32::copy_cached(u64 sector, u64 skip, u64 bytes, ReadSink& sink, u64 at, Error* error) {
+  u64 copied = 0, room = 0;
+  u8* to = nullptr;
+  while (copied < bytes) {
+    const u8* data = cache_.peek(sector);  // a hit: no wait, no coroutine
+    if (!data) break;
+    u64 chunk = min_of(kSectorBytes - skip, bytes - copied);
+    for (u64 part = 0; part < chunk;) {  // one piece, unless the sink's window ends inside
+      if (room == 0 && !(to = sink.window(at + copied + part, &room, error))) return copied + part;
+      u64 n = min_of(chunk - part, room);
+      memcpy(to, data + skip + part, n);
+      to += n, room -= n, part += n;
+    }
+    copied += chunk, sector++, skip = 0;
+  }
+  return copied;
+}
+
 KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
   if (!f.open || f.is_dir) co_return err_neg(Error::invalid);
   if (offset >= f.size) co_return 0;
   u64 total = min_of(len, u64(f.size) - offset);
   u64 done = 0;
-  u32 cluster = 0, cluster_index = 0;  // the cluster of the last step, to seek only once per cluster
   while (done < total) {
     u64 at = offset + done;
     u32 index = u32(at / cluster_bytes_);
-    if (!cluster || index != cluster_index) {
-      i64 c = (f.pos.cluster && f.pos.index == index) ? i64(f.pos.cluster)
-                                                      : co_await chain_seek(f.first_cluster, index, f.pos);
-      if (c < 0) co_return done ? i64(done) : c;
-      if (c == 0) co_return done ? i64(done) : err_neg(Error::io);  // the chain is shorter than the size
-      cluster = u32(c), cluster_index = index;
-    }
+    if (f.pos.cluster && f.pos.index + 1 == index)  // the next cluster: its link may be cached
+      if (u32 next = peek_link(f.pos.cluster)) f.pos = ChainPos{index, next};
+    i64 c = (f.pos.cluster && f.pos.index == index) ? i64(f.pos.cluster)
+                                                    : co_await chain_seek(f.first_cluster, index, f.pos);
+    if (c < 0) co_return done ? i64(done) : c;
+    if (c == 0) co_return done ? i64(done) : err_neg(Error::io);  // the chain is shorter than the size
     u64 in_cluster = at % cluster_bytes_;
-    u64 sector = cluster_sector(cluster) + in_cluster / kSectorBytes;
-    u64 in_sector = in_cluster % kSectorBytes;
-    u64 chunk = min_of(kSectorBytes - in_sector, total - done);
-    if (const u8* cached = cache_.peek(sector)) {  // a hit: no wait, no coroutine
-      Error e = sink.put(done, cached + in_sector, chunk);
-      if (e != Error::ok) co_return err_neg(e);
-      done += chunk;
-      continue;
-    }
-    // A miss: start every sector this read still needs from this cluster at once.
-    u64 wanted = min_of(cluster_bytes_ - in_cluster, total - done);
-    cache_.prefetch(sector, u32((in_sector + wanted + kSectorBytes - 1) / kSectorBytes));
-    BlockRef ref;
-    Error e = co_await cache_.get(sector, ref);
+    u64 sector = cluster_sector(u32(c)) + in_cluster / kSectorBytes;
+    u64 skip = in_cluster % kSectorBytes;
+    u64 wanted = min_of(cluster_bytes_ - in_cluster, total - done);  // this cluster's part
+    Error e = Error::ok;
+    u64 copied = copy_cached(sector, skip, wanted, sink, done, &e);
+    done += copied;
     if (e != Error::ok) co_return done ? i64(done) : err_neg(e);
-    e = sink.put(done, ref.data() + in_sector, chunk);
-    if (e != Error::ok) co_return err_neg(e);
-    done += chunk;
+    if (copied == wanted) continue;
+    // A miss: start every sector this read still needs from this cluster at once, wait
+    // for the first; the loop then copies whatever has arrived.
+    sector += (skip + copied) / kSectorBytes;
+    skip = (skip + copied) % kSectorBytes;
+    cache_.prefetch(sector, u32((skip + wanted - copied + kSectorBytes - 1) / kSectorBytes));
+    BlockRef ref;
+    e = co_await cache_.get(sector, ref);
+    if (e != Error::ok) co_return done ? i64(done) : err_neg(e);
   }
   co_return i64(done);
+}
+
+bool Fat32::read_now(FatFile& f, u64 offset, ReadSink& sink, u64 len, i64* result) {
+  if (!f.open || f.is_dir) return false;  // read_to says what is wrong
+  u64 total = offset < f.size ? min_of(len, u64(f.size) - offset) : 0;
+  u64 done = 0;
+  if (!f.pos.cluster && valid_cluster(f.first_cluster)) f.pos = ChainPos{0, f.first_cluster};  // just opened
+  while (done < total) {
+    u64 at = offset + done;
+    u32 index = u32(at / cluster_bytes_);
+    if (f.pos.cluster && f.pos.index + 1 == index)
+      if (u32 next = peek_link(f.pos.cluster)) f.pos = ChainPos{index, next};
+    if (!f.pos.cluster || f.pos.index != index) return false;  // a walk along the chain
+    u64 in_cluster = at % cluster_bytes_;
+    u64 wanted = min_of(cluster_bytes_ - in_cluster, total - done);
+    Error e = Error::ok;
+    u64 copied = copy_cached(cluster_sector(f.pos.cluster) + in_cluster / kSectorBytes,
+                             in_cluster % kSectorBytes, wanted, sink, done, &e);
+    done += copied;
+    if (e != Error::ok) {
+      *result = done ? i64(done) : err_neg(e);
+      return true;
+    }
+    if (copied < wanted) return false;  // a sector to wait for
+  }
+  *result = i64(done);
+  return true;
 }
 
 // update_entry(f): size and first cluster into f's directory entry.

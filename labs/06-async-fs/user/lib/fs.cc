@@ -4,9 +4,9 @@
 #include "user/lib/syscall.hh"
 
 namespace {
-// submit(op): the one way in. The FsOp lives in the calling coroutine's frame, which
-// stays put while the kernel may write to it.
-Task<i64> submit(FsOp& op) {
+// run(op): the one way in, one coroutine per call. The FsOp is a parameter, so it lives
+// in the coroutine's frame, which stays put while the kernel may write to it.
+Task<i64> run(FsOp op) {
   op.task_id = current_task_id();
   op.state = kFsPending;
   long r = syscall6(sys::fs, long(&op));
@@ -21,7 +21,7 @@ Task<i64> path_op(FsKind kind, const char* path, u32 flags, void* buffer) {
   op.path = u64(path);
   op.flags = flags;
   op.buf = u64(buffer);
-  co_return co_await submit(op);
+  return run(op);
 }
 
 Task<i64> fd_op(FsKind kind, i64 fd, const void* buffer, u64 length, u32 flags = 0, u64 offset = 0) {
@@ -32,7 +32,7 @@ Task<i64> fd_op(FsKind kind, i64 fd, const void* buffer, u64 length, u32 flags =
   op.len = length;
   op.flags = flags;
   op.offset = offset;
-  co_return co_await submit(op);
+  return run(op);
 }
 }  // namespace
 
