@@ -196,10 +196,22 @@ SMP ?= 1
 BOOTARGS ?=
 RUN := tools/run_qemu.py --build $(BUILD) --mem $(MEM) --smp $(SMP) --bootargs "$(BOOTARGS)"
 
+# Stage 06 on: a FAT32 disk for make qemu (tools/mkdisk.py: a demo tree, /big.bin,
+# /small.bin); `make disk` makes it afresh, DISK_DIR=dir puts a directory of yours on it.
+DISK_IMAGE := $(if $(SRC.lib/fs_abi.hh),$(BUILD)/disk.img)
+DISK_DIR ?=
+$(BUILD)/disk.img:
+	@mkdir -p $(BUILD)
+	@python3 tools/mkdisk.py --out $@ --cluster 4096 $(DISK_DIR)
+.PHONY: disk
+disk:
+	@rm -f $(BUILD)/disk.img
+	@$(MAKE) --no-print-directory $(BUILD)/disk.img
+
 .PHONY: qemu qemu-gdb gdb
-qemu: all
+qemu: all $(DISK_IMAGE)
 	@python3 $(RUN)
-qemu-gdb: all
+qemu-gdb: all $(DISK_IMAGE)
 	@python3 $(RUN) --gdb
 gdb: env-quick
 	@test -f $(BUILD)/gdb-port || { echo "no QEMU waiting for gdb: run 'make qemu-gdb LAB=$(LABN)' in another terminal first"; exit 1; }
@@ -250,6 +262,7 @@ clean:
 
 help:
 	@echo "Students:    make qemu LAB=NN | make qemu-gdb LAB=NN + make gdb LAB=NN | make grade LAB=NN [T=pattern]"
+	@echo "             make disk [DISK_DIR=dir] (stage 06 on: the FAT32 disk make qemu attaches)"
 	@echo "             make tree LAB=NN | make host-test | make check-env"
 	@echo "             BOOTARGS='run=hello,args slice=1000' (stage 02 on: user programs to run)"
 	@echo "Instructors: make qemu SOLUTION=1 | make grade LAB=NN SOLUTION=1 [HIDDEN=1] | make selfcheck | make bench | make test"

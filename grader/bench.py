@@ -8,13 +8,19 @@ non-zero if a figure is over its budget. Benchmarks are reports, never wall-cloc
 import argparse
 import json
 import os
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+import benchmarks  # noqa: E402
 from benchmarks import BENCHMARKS, PEER_FIGURES, TIMEOUT_RATE_SWEEPS  # noqa: E402
+from harness import fsimage  # noqa: E402
 from harness.stage import BuildFailed, QemuFailed, Stage  # noqa: E402
+
+# Lab 06: fsbench's throughput by queue depth, [(lab, program)] (absent before lab 06).
+QD_THROUGHPUT_RUNS = getattr(benchmarks, "QD_THROUGHPUT_RUNS", [])
 
 
 def timeout_rate_plot(stage, workload, slices, seed):
@@ -60,6 +66,74 @@ def timeout_rate_plot(stage, workload, slices, seed):
     print("  plot: %s (figures: %s)" % (png, csv))
 
 
+def bench_disk(stage):
+    """The disk of the lab 06 benchmarks (a benchmark's options say "disk": True): the demo
+    tree, /big.bin and /small.bin, with 4 KiB clusters (mkfs.fat's own choice for a
+    volume this size), made afresh each run."""
+    return fsimage.make_disk(os.path.join(stage.build_root, "bench-disk.img"), cluster_bytes=4096)
+
+
+def stage_has_program(stage, name):
+    """Whether the composed stage has user/programs/NAME.cc (the build's manifest says)."""
+    try:
+        with open(os.path.join(stage.build_dir, "tree.txt")) as f:
+            return any(l.startswith("user/programs/%s.cc=" % name) for l in f)
+    except OSError:
+        return False
+
+
+def qd_throughput_plot(stage, program, seed):
+    """Boot `program` (fsbench) once WITHOUT -icount, for wall time: its read throughput of
+    /big.bin at each queue depth goes to build/qd-throughput.{csv,png}."""
+    if not stage_has_program(stage, program):
+        print("  (stage %02d has no %s program: no queue-depth plot)" % (stage.lab, program))
+        return
+    try:
+        disk = bench_disk(stage)
+        r = stage.boot("bench-qd", args="run=%s slice=10000" % program, icount=False, seed=seed, timeout=300,
+                       drives=[disk])
+    except (fsimage.ImageError, QemuFailed) as e:
+        print("bench: queue-depth throughput: %s" % e)
+        return
+    points = []
+    for line in r.reported("fsbench"):
+        m = re.fullmatch(r"qd=(\d+) bytes=(\d+) time_us=(\d+)", line)
+        if m:
+            qd, size, us = (int(x) for x in m.groups())
+            points.append((qd, size, us, size / us * 1e6 / 2**20 if us else 0.0))
+    if not points:
+        print("bench: %s printed no 'fsbench qd=Q bytes=B time_us=T' lines (log: %s)" % (program, r.log_path))
+        return
+    points.sort()
+    csv = os.path.join(stage.build_root, "qd-throughput.csv")
+    with open(csv, "w") as f:
+        f.write("queue_depth,bytes,time_us,mib_per_s\n")
+        f.writelines("%d,%d,%d,%.3f\n" % p for p in points)
+    print("  read throughput of /big.bin by queue depth (wall time, no -icount): %s"
+          % ", ".join("qd%d=%.1f MiB/s" % (p[0], p[3]) for p in points))
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("  (no matplotlib: install python3-matplotlib for the plot; the figures are in %s)" % csv)
+        return
+    fig, ax = plt.subplots(figsize=(6, 4))
+    ax.plot([p[0] for p in points], [p[3] for p in points], marker="o")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks([p[0] for p in points])
+    ax.set_xticklabels([str(p[0]) for p in points])
+    ax.set_xlabel("queue depth (coroutines reading /big.bin at once)")
+    ax.set_ylabel("throughput (MiB/s, wall time under TCG)")
+    ax.set_title("Squall: %s read throughput by queue depth" % program)
+    ax.set_ylim(bottom=0)
+    ax.grid(True, which="both", alpha=0.3)
+    png = os.path.join(stage.build_root, "qd-throughput.png")
+    fig.tight_layout()
+    fig.savefig(png, dpi=100)
+    print("  plot: %s (figures: %s)" % (png, csv))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lab", type=int, required=True)
@@ -80,8 +154,11 @@ def main():
             continue
         try:
             label = "_".join(x for x in (test, options.get("args", "").replace(" ", "_").replace("=", "-")) if x)
+            options = dict(options)
+            if options.pop("disk", False):
+                options["drives"] = [bench_disk(stage)]
             r = stage.boot("bench-" + label, test=test, icount=True, seed=args.seed, timeout=120, **options)
-        except QemuFailed as e:
+        except (fsimage.ImageError, QemuFailed) as e:
             print("bench: %s: %s" % (label, e))
             failed = True
             continue
@@ -108,6 +185,9 @@ def main():
     for lab, workload, slices in TIMEOUT_RATE_SWEEPS:
         if lab <= args.lab:
             timeout_rate_plot(stage, workload, slices, args.seed)
+    for lab, program in QD_THROUGHPUT_RUNS:
+        if lab <= args.lab:
+            qd_throughput_plot(stage, program, args.seed)
     out = os.path.join(stage.build_root, "bench.json")
     with open(out, "w") as f:
         json.dump(rows, f, indent=2)

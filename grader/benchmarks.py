@@ -52,6 +52,10 @@ BENCHMARKS = [
     (5, None, {"args": "run=preempt_regs slice=1000"}, {
         "timeout_switch": (600, "instructions/timeout", "the tick (timer_tick) to the executor's restart on a fresh stack"),
     }),
+    (6, None, {"args": "run=fsbench slice=100000", "disk": True}, {
+        "read_4k_cold": (25000, "instructions/4 KiB", "4 KiB of /big.bin not in the cache (QD 1; waiting for the disk costs none under -icount)"),
+        "read_4k_cached": (4000, "instructions/4 KiB", "4 KiB of /small.bin read again (pread), from the block cache"),
+    }),
     (5, None, {"args": "run=xas_bench,xas_bench slice=0"}, {
         "xas_switch": (400, "instructions/switch", "to a task in another AS through the yield fast path (incl. the task's add/remove)"),
     }),
@@ -59,6 +63,8 @@ BENCHMARKS = [
 
 # Figures measured on other kernels on this same QEMU, shown beside ours for scale.
 PEER_FIGURES = {
+    "read_4k_cold": "xv6-riscv: 541,677 per 4 KiB read, cold",
+    "read_4k_cached": "xv6-riscv: 119,761 per 4 KiB read, cached",
     "slow_getpid": "xv6-riscv getpid round trip: 1,130 on this QEMU",
     "spawn_wait": "xv6-riscv fork+exit+wait: 518,817 on this QEMU",
     "spawn_join": "xv6-riscv fork+exit+wait: 518,817",
@@ -70,3 +76,7 @@ PEER_FIGURES = {
 TIMEOUT_RATE_SWEEPS = [
     (5, "mixed,mixed", [200, 500, 1000, 2000, 5000, 10000, 20000]),
 ]
+
+# Lab 06: fsbench's read throughput against queue depth (wall time, no -icount): make
+# bench writes build/qd-throughput.{csv,png}.
+QD_THROUGHPUT_RUNS = [(6, "fsbench")]

@@ -6,6 +6,7 @@ its directory; every lab's starter must build, boot and fail its lab's graded te
 and a student's `make grade` there must run without a word about hidden tests. The leak
 check itself must catch a planted leak.
 """
+import glob
 import json
 import os
 import re
@@ -103,7 +104,13 @@ def test_student_grade_in_handout_is_public_only(export, tmp_path):
     tree = str(tmp_path / "student")
     shutil.copytree(export["tree"], tree)
     lab = labs_present()[-1]
-    r = make("grade", "LAB=%02d" % lab, "HIDDEN=1", cwd=tree, timeout=1800)
+    # A student on the last lab: the earlier labs done (the reference solutions laid over
+    # the handout), this one's holes still open. Its hanging boots are cut short: only
+    # the summary matters here.
+    for n in range(1, lab):
+        for sol in glob.glob(os.path.join(ROOT, "solutions", "%02d-*" % n)):
+            shutil.copytree(sol, os.path.join(tree, "labs", os.path.basename(sol)), dirs_exist_ok=True)
+    r = make("grade", "LAB=%02d" % lab, "HIDDEN=1", cwd=tree, timeout=1800, env={"SQUALL_TIMEOUT_SCALE": "0.3"})
     out = (r.stdout + r.stderr).replace(tree, "<handout>")
     assert r.returncode != 0, "make grade on the starters should run and fail:\n%s" % out[-3000:]
     assert "hidden" not in out.lower(), out[-3000:]

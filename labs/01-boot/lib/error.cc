@@ -17,6 +17,10 @@ const char* error_name(Error e) {
     case Error::exists: return "already exists";
     case Error::too_big: return "too big";
     case Error::unsupported: return "unsupported";
+    case Error::bad_fd: return "bad file descriptor";
+    case Error::no_device: return "no such device";
+    case Error::not_dir: return "not a directory";
+    case Error::is_dir: return "is a directory";
   }
   return "unknown error";
 }

@@ -17,6 +17,10 @@ enum class Error : i32 {
   exists = 17,          // EEXIST
   too_big = 7,          // E2BIG
   unsupported = 95,     // EOPNOTSUPP
+  bad_fd = 9,           // EBADF (lab 06: file descriptors)
+  no_device = 19,       // ENODEV: no such device (no disk, no file system)
+  not_dir = 20,         // ENOTDIR
+  is_dir = 21,          // EISDIR
 };
 
 const char* error_name(Error e);

@@ -17,6 +17,13 @@ void* memcpy(void* dst, const void* src, usize n) {
     while (n > 0 && !aligned(d)) *d++ = *s++, n--;
     auto* dw = reinterpret_cast<u64*>(d);
     auto* sw = reinterpret_cast<const u64*>(s);
+    // Sectors and pages, the hot case: 64 bytes a turn (eight registers, none saved), the
+    // loop ending on a pointer.
+    for (u64* end = dw + n / (8 * kWord) * 8; dw != end; dw += 8, sw += 8) {
+      u64 a = sw[0], b = sw[1], c = sw[2], e = sw[3], f = sw[4], g = sw[5], h = sw[6], i = sw[7];
+      dw[0] = a, dw[1] = b, dw[2] = c, dw[3] = e, dw[4] = f, dw[5] = g, dw[6] = h, dw[7] = i;
+    }
+    n %= 8 * kWord;
     for (; n >= 4 * kWord; n -= 4 * kWord, dw += 4, sw += 4) {
       u64 a = sw[0], b = sw[1], c = sw[2], e = sw[3];
       dw[0] = a, dw[1] = b, dw[2] = c, dw[3] = e;

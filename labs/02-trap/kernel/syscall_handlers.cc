@@ -62,11 +62,13 @@ long do_ticks(TrapFrame&) { return long(timer_ticks()); }
 [[gnu::weak]] long do_resume_preempted(TrapFrame&);
 [[gnu::weak]] long do_sched_stats(TrapFrame&);
 [[gnu::weak]] long do_thread(TrapFrame&);
+[[gnu::weak]] long do_fs(TrapFrame&);
 
 const SyscallHandler g_syscall_table[sys::count] = {
     nullptr,  // 0: the fast calls
     do_write, do_exit, do_getpid, do_time, do_yield, do_report, do_echo, do_ticks,
     do_spawn, do_wait, do_frames, do_physical, do_executor, do_resume_preempted, do_sched_stats, do_thread,
+    do_fs,
 };
 
 // ---- fast functions: called from the fast path with no trap frame saved -------------

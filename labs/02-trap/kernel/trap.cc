@@ -11,6 +11,10 @@ extern "C" char trap_vector[];
 
 // Lab 03 on: switch to the kernel's own page table on entry (weak: absent before paging).
 [[gnu::weak]] void kernel_space_enter();
+// Lab 06 on: claim and handle the PLIC's pending interrupts, and what the kernel does on
+// its way back from an interrupt (weak: absent before).
+[[gnu::weak]] void external_interrupt();
+[[gnu::weak]] void after_interrupt(TrapFrame& frame);
 
 const char* scause_name(u64 scause) {
   switch (scause) {
@@ -28,6 +32,7 @@ const char* scause_name(u64 scause) {
     case cause::load_page: return "load-page-fault";
     case cause::store_page: return "store-page-fault";
     case cause::supervisor_timer: return "timer";
+    case cause::supervisor_external: return "external";
     default: return (scause & cause::interrupt_bit) ? "interrupt" : "exception";
   }
 }
@@ -49,6 +54,9 @@ TrapFrame* user_trap(TrapFrame* frame) {
   } else if (scause == cause::supervisor_timer) {
     timer_tick();
     process_preempt();
+  } else if (scause == cause::supervisor_external && external_interrupt) {
+    external_interrupt();  // completes requests; the same process goes on
+    if (after_interrupt) after_interrupt(*frame);
   } else if (scause & cause::interrupt_bit) {
     kprintf("trap: unexpected interrupt %lu, ignored\n", scause & ~cause::interrupt_bit);
   } else {
@@ -58,10 +66,23 @@ TrapFrame* user_trap(TrapFrame* frame) {
 }
 
 void kernel_trap(TrapFrame* frame) {
-  if (kernel_space_enter) kernel_space_enter();  // MMIO (shutdown) is mapped there
-  u64 scause, stval;
+  u64 scause, stval, satp;
   asm volatile("csrr %0, scause" : "=r"(scause));
   asm volatile("csrr %0, stval" : "=r"(stval));
+  asm volatile("csrr %0, satp" : "=r"(satp));
+  if (kernel_space_enter) kernel_space_enter();  // MMIO (shutdown, PLIC) is mapped there
+  // Interrupts (lab 06's idle wait): handle, then back to what was interrupted. A tick
+  // only re-arms: the kernel is never preempted.
+  if (scause == cause::supervisor_external && external_interrupt) {
+    external_interrupt();
+    asm volatile("csrw satp, %0" : : "r"(satp));
+    return;
+  }
+  if (scause == cause::supervisor_timer) {
+    timer_tick();
+    asm volatile("csrw satp, %0" : : "r"(satp));
+    return;
+  }
   kprintf("\nkernel trap: %s (scause %lx) at sepc %p, stval %lx\n", scause_name(scause), scause,
           reinterpret_cast<void*>(frame->sepc), stval);
   kprintf("faulting pc:\n  #f %p\n", reinterpret_cast<void*>(frame->sepc));

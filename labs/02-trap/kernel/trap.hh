@@ -11,6 +11,7 @@ constexpr u64 load_misaligned = 4, load_access = 5, store_misaligned = 6, store_
 constexpr u64 user_ecall = 8, supervisor_ecall = 9;
 constexpr u64 instruction_page = 12, load_page = 13, store_page = 15;
 constexpr u64 supervisor_timer = interrupt_bit | 5;
+constexpr u64 supervisor_external = interrupt_bit | 9;  // from the PLIC (lab 06 on)
 }  // namespace cause
 
 // A short name for an scause value ("illegal-instruction", "timer", ...).
@@ -32,8 +33,10 @@ extern "C" {
 TrapFrame* user_trap(TrapFrame* frame);
 // The fast path: a0..a5 arguments, a6 the fast function id (lib/syscall_abi.hh).
 long fast_syscall(long a0, long a1, long a2, long a3, long a4, long a5, long function);
-// A trap in the kernel itself: a bug. Prints the cause and a backtrace, then stops.
-[[noreturn]] void kernel_trap(TrapFrame* frame);
+// A trap in the kernel itself. A fault is a bug: it prints the cause and a backtrace,
+// then stops. It returns (and the trap vector srets) only for an interrupt, which the
+// kernel takes only where it opens a window for one (lab 06's idle wait).
+void kernel_trap(TrapFrame* frame);
 // trap_entry.S: load a frame and sret into it.
 [[noreturn]] void user_resume(TrapFrame* frame);
 // Called from the starter's open trap_frame.inc hole.

@@ -29,8 +29,9 @@ user_resume:
     RESTORE_USER_REGISTERS
     sret
 
-# A trap taken in S-mode: save everything on the current stack and let kernel_trap()
-# report it (it panics: the kernel keeps interrupts off, so only faults land here).
+# A trap taken in S-mode: save the caller-saved registers on the current stack and let
+# kernel_trap() handle it. A fault panics there; an interrupt (taken only in lab 06's idle
+# wait, the one place the kernel sets sstatus.SIE) returns here, and we sret back.
 kernel_trap_entry:
     csrrw   sp, sscratch, sp        # sp back; sscratch stays 0
     addi    sp, sp, -TF_SIZE
@@ -52,13 +53,42 @@ kernel_trap_entry:
     sd      x15, TF_REG(15)(sp)
     sd      x16, TF_REG(16)(sp)
     sd      x17, TF_REG(17)(sp)
+    sd      x28, TF_REG(28)(sp)
+    sd      x29, TF_REG(29)(sp)
+    sd      x30, TF_REG(30)(sp)
+    sd      x31, TF_REG(31)(sp)
     csrr    t0, sepc
     sd      t0, TF_SEPC(sp)
     csrr    t0, sstatus
     sd      t0, TF_SSTATUS(sp)
     mv      a0, sp
-    call    kernel_trap             # does not return in this lab
-1:  j       1b
+    call    kernel_trap             # returns only after an interrupt
+    ld      t0, TF_SEPC(sp)
+    csrw    sepc, t0
+    ld      t0, TF_SSTATUS(sp)      # SPP = S and SPIE as they were: sret goes back there
+    csrw    sstatus, t0
+    ld      x1, TF_REG(1)(sp)
+    ld      x3, TF_REG(3)(sp)
+    ld      x4, TF_REG(4)(sp)
+    ld      x6, TF_REG(6)(sp)
+    ld      x7, TF_REG(7)(sp)
+    ld      x8, TF_REG(8)(sp)
+    ld      x9, TF_REG(9)(sp)
+    ld      x10, TF_REG(10)(sp)
+    ld      x11, TF_REG(11)(sp)
+    ld      x12, TF_REG(12)(sp)
+    ld      x13, TF_REG(13)(sp)
+    ld      x14, TF_REG(14)(sp)
+    ld      x15, TF_REG(15)(sp)
+    ld      x16, TF_REG(16)(sp)
+    ld      x17, TF_REG(17)(sp)
+    ld      x28, TF_REG(28)(sp)
+    ld      x29, TF_REG(29)(sp)
+    ld      x30, TF_REG(30)(sp)
+    ld      x31, TF_REG(31)(sp)
+    ld      x5, TF_REG(5)(sp)
+    addi    sp, sp, TF_SIZE
+    sret
 
 # Reached from the starter's trap_frame.inc: say which hole is open and stop.
     .globl trap_frame_hole_open

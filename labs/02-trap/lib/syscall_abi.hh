@@ -39,7 +39,9 @@ constexpr long resume_preempted = 14;  // resume_preempted(task_id): continue a 
 constexpr long sched_stats = 15;       // sched_stats(SchedStats* out) -> 0
 constexpr long thread = 16;  // thread(entry, arg) -> pid: a thread in my AS (the seed's fallback
                              // to a thread kernel): own stack, preemptible; wait(pid) joins it
-constexpr long count = 17;   // the size of the syscall table (one past the last number)
+constexpr long fs = 17;      // lab 06: fs(FsOp*) -> 1 done, 0 submitted (completes later), -error
+                             //   (lib/fs_abi.hh)
+constexpr long count = 18;   // the size of the syscall table (one past the last number)
 }  // namespace sys
 
 namespace fast {

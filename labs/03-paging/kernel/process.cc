@@ -19,6 +19,9 @@
 [[gnu::weak]] void timeout_forget(const Process& p);
 // Lab 05 on: task switches inside p's AS that its runtime counted (weak: absent before).
 [[gnu::weak]] u64 task_switches(const Process& p);
+// Lab 06 on: nothing can run, but I/O is in flight: wait for one interrupt (true), or
+// there is nothing to wait for (false) (weak: absent before).
+[[gnu::weak]] bool kernel_idle_wait();
 
 Process g_processes[kMaxProcesses];
 u64 g_tick_guard_start, g_tick_guard_size;
@@ -216,6 +219,8 @@ u64 system_switches() { return g_switches; }
 TrapFrame* process_next_frame() {
   if (current_process().state != ProcessState::runnable) {
     int next = next_runnable(g_current);
+    // Lab 06: while I/O is in flight, wait for its interrupts: one may wake a process.
+    while (next < 0 && kernel_idle_wait && kernel_idle_wait()) next = next_runnable(g_current);
     if (next < 0) kernel_context_resume(&g_scheduler_context);  // all done
     g_current = next;
   }

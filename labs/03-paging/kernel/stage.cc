@@ -12,6 +12,13 @@
 
 // Lab 04 on: set up what the stage adds (the shared payload) once memory is ready.
 [[gnu::weak]] bool stage_prepare();
+// Lab 06 on: find and start the devices (PLIC, virtio-blk) once memory is ready; start
+// the services on them (the file system) once the payload is there, and stop them when
+// the programs are done; the programs to run when BOOTARGS names none.
+[[gnu::weak]] bool devices_init();
+[[gnu::weak]] bool services_start();
+[[gnu::weak]] void services_stop();
+[[gnu::weak]] const char* default_programs();
 
 bool stage_run() {
   trap_init();
@@ -26,7 +33,9 @@ bool stage_run() {
   if (payload_at >= g_boot.memory.base && payload_at < reserved_from) reserved_from = payload_at;
   if (!kernel_space_ready() && !kernel_space_init(reserved_from)) return false;
   report("frames free=%lu total=%lu", frames_free(), frames_total());
+  if (devices_init && !devices_init()) return false;
   if (stage_prepare && !stage_prepare()) return false;  // what later labs set up first
+  if (services_start && !services_start()) return false;
 
   u64 slice = microseconds_to_time(bootargs_u64("slice", 10000));
   u64 before = frames_free();
@@ -36,12 +45,15 @@ bool stage_run() {
     ok = run_started_processes(slice);
   } else if (const char* run = bootargs_get("run")) {
     ok = run_user_programs(run, slice);
+  } else if (default_programs) {
+    ok = run_user_programs(default_programs(), slice);
   } else {
     kprintf("stage 03: boot complete. Programs (run=name,name,... in BOOTARGS):");
     for (const UserProgram* p = user_programs_begin(); p != user_programs_end(); p++) kprintf(" %s", p->name);
     kprintf("\n");
     return true;
   }
+  if (services_stop) services_stop();
   report("run done ok=%d ticks=%lu frames_leaked=%ld spaces=%d", ok ? 1 : 0, timer_ticks(),
          long(before) - long(frames_free()), as_live_count());
   return ok;

@@ -14,15 +14,19 @@
 
 extern "C" const u8 payload_fifo_start[], payload_fifo_end[], payload_prio_start[], payload_prio_end[];
 
+// Lab 06 on: resume a kernel coroutine task (weak: absent before).
+[[gnu::weak]] bool kernel_task_run(const PopResult& r);
+
 namespace {
 constexpr u64 kMaxKernelTasks = 32;
 u64 g_kernel_tasks;            // kernel tasks added at boot: repr 0 .. g_kernel_tasks - 1
 bool g_trace_switches;         // bootargs trace=sched: report every AS switch
 constexpr int kPopRounds = 4 * kPayloadMaxTasks;  // no honest scheduler needs more in one yield
 
-// A kernel task "runs": here it only reports itself (lab 05 makes them coroutines).
+// A kernel task "runs": a record task (repr < g_kernel_tasks) only reports itself; from
+// lab 06 on a coroutine task goes on where it waited (kernel_tasks.cc, weak here).
 bool run_kernel_task(const PopResult& r) {
-  if (r.repr >= g_kernel_tasks) return false;  // not one of ours: the data was tampered with
+  if (r.repr >= g_kernel_tasks) return kernel_task_run && kernel_task_run(r);  // else: tampered with
   report("task as=0 repr=%lx", r.repr);
   return payload_remove(r.task_id) >= 0;
 }
@@ -43,6 +47,9 @@ Process* executor_of(u64 as_id) {
 
 // Lab 05 on: is this executor yielding in a storm (weak: absent before)?
 [[gnu::weak]] bool yield_storm(Process& caller);
+// Lab 06 on: nothing is ready, but I/O is in flight: wait for one interrupt (true), or
+// there is nothing to wait for (false) (weak: absent before).
+[[gnu::weak]] bool kernel_idle_wait();
 
 // stage_prepare (lab 03's weak hook): load the payload, add the kernel's own tasks.
 bool stage_prepare() {
@@ -97,6 +104,12 @@ long fast_yield(long, long, long, long, long, long) {
       continue;
     }
     if (r.kind == PopKind::done) {
+      // Lab 06: an interrupt may complete I/O and make a task ready: pop again after it.
+      if (kernel_idle_wait && kernel_idle_wait()) {
+        ran_kernel_task = true;  // the device made progress: not a yield storm
+        round--;
+        continue;
+      }
       caller.idle_yields++;  // nothing anywhere: an executor that keeps asking is spinning
       as_activate(*caller.space);
       return 0;

@@ -62,9 +62,14 @@ i64 payload_init(void* state, u64 state_bytes) {
 i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   SchedState* s = static_cast<SchedState*>(state);
   if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
-  bool claimed = priority & kPayloadAddClaimed;
-  priority &= ~kPayloadAddClaimed;
-  if (as_id > 0xffff || priority >= kPayloadLevels) return refuse(s, Error::invalid);
+  bool claimed = false;
+  if (as_id > 0xffff) return refuse(s, Error::invalid);
+  if (priority >= kPayloadLevels) {  // the plain add (a priority) is the fast path
+    if (!(priority & kPayloadAddClaimed) || (priority & ~kPayloadAddClaimed) >= kPayloadLevels)
+      return refuse(s, Error::invalid);
+    claimed = true;
+    priority &= ~kPayloadAddClaimed;
+  }
   u16* quota = (as_id != 0 && as_id < kQuotaTrackedSpaces) ? &s->tasks_of_as[as_id] : nullptr;
   if (quota && *quota >= kPayloadQuotaPerAs) return refuse(s, Error::no_space);
   u32 i = s->free_head;

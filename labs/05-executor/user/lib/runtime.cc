@@ -52,6 +52,7 @@ struct Runtime {
   PopResult pending;
   LocalQueue local[kPayloadLevels];
   std::coroutine_handle<> zombie;  // a detached task's ended frame, freed at the next switch
+  u32 external_waits;              // tasks asleep in an ExternalWait
   const volatile u8* ready_summary = &kAlwaysWaiting;  // the payload's (or: always ask it)
   bool levels;                       // the payload has a queue per priority
   RuntimeStats stats;
@@ -276,6 +277,15 @@ PopResult next_task() {
       return PopResult{PopKind::run, 0, my_as_id(), p->task_id, u64(frame_of(*p).address())};
     r = task_pop();
   }
+  // Nothing is ready, but tasks wait for the kernel: let it wait for the device.
+  while (r.kind == PopKind::done && g_rt.external_waits && !g_rt.local_mask) {
+    long back = fast_yield();  // 1: ours is ready; 0: nothing anywhere (it dropped us otherwise)
+    if (back <= 0) {
+      ureport("runtime: %u task(s) wait for the kernel, which has nothing in flight", unsigned(g_rt.external_waits));
+      break;
+    }
+    r = task_pop();
+  }
   if (r.kind == PopKind::run || !g_rt.local_mask) return r;
   if (r.kind == PopKind::done) {  // the summary was stale: ours are the only ones left
     PromiseBase& p = local_take(kMasks.of[g_rt.local_mask].lowest);
@@ -351,6 +361,31 @@ i64 spawn_task(PromiseBase& task, void* frame, u64 priority) {
   i64 id = add_task(task, frame, priority | claim);
   if (id >= 0 && claim) local_push(task);
   return id;
+}
+
+std::coroutine_handle<> external_switch(volatile u32* word, u32 done, u32 parked, std::coroutine_handle<> awaiting,
+                                        bool* slept) {
+  u32 saved = preempt_off();
+  PromiseBase* me = g_rt.current;
+  if (!me) {  // not in a task: nobody would resume it; the caller polls
+    preempt_restore(saved);
+    return awaiting;
+  }
+  me->resume_point = awaiting;  // before the swap: the kernel may make us ready right after it
+  u32 old = __atomic_exchange_n(word, parked, __ATOMIC_SEQ_CST);
+  if (old == done) {  // it finished first: never asleep
+    *word = done;
+    preempt_restore(saved);
+    return awaiting;
+  }
+  g_rt.external_waits++;  // asleep: on no queue, `running` in the payload until woken
+  *slept = true;
+  return switch_next();
+}
+
+void external_resumed() {
+  NoPreempt runtime_mode;
+  if (g_rt.external_waits) g_rt.external_waits--;
 }
 
 void report_empty_join() { ureport("runtime: join of an empty JoinHandle"); }

@@ -49,6 +49,10 @@ void detach(PromiseBase& task, std::coroutine_handle<> frame);
 // level or above; else our local tasks go back to the payload before it. -> id or -error.
 i64 spawn_task(PromiseBase& task, void* frame, u64 priority);
 void report_empty_join();
+// external_switch: park in an ExternalWait (sets *slept when it did).
+std::coroutine_handle<> external_switch(volatile u32* word, u32 done, u32 parked, std::coroutine_handle<> awaiting,
+                                        bool* slept);
+void external_resumed();
 }  // namespace runtime_detail
 
 // JoinHandle<T>: the right to join a spawned task; move-only. co_await on it (join)
@@ -154,6 +158,27 @@ struct YieldAwaiter {
   void await_resume() const noexcept {}
 };
 [[nodiscard]] inline YieldAwaiter yield_now() { return {}; }
+
+// co_await ExternalWait{&word, done, parked}: sleep until the kernel sets *word to `done`
+// and makes this task ready again in the shared scheduler (lab 06's file system completes
+// requests so). The task parks with one atomic swap of `parked` into *word: if the old
+// value was `done` already, it puts it back and never sleeps; the kernel, which changes
+// *word only at a trap, wakes the task only if it saw `parked` (lib/fs_abi.hh). The
+// executor does not end while such a wait is pending: with nothing ready it asks the
+// kernel (fast_yield), which waits for the device. A stray wake (the payload is writable
+// by all) is harmless: await in a loop on the word.
+struct ExternalWait {
+  volatile u32* word;
+  u32 done, parked;
+  bool slept = false;  // it did park (and is counted as waiting until it resumes)
+  bool await_ready() const noexcept { return *word == done; }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiting) noexcept {
+    return runtime_detail::external_switch(word, done, parked, awaiting, &slept);
+  }
+  void await_resume() const noexcept {
+    if (slept) runtime_detail::external_resumed();
+  }
+};
 
 // current_task_id(): the payload id of the task the executor is running (0: none).
 u32 current_task_id();
