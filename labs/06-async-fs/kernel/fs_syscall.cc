@@ -1,14 +1,15 @@
 // kernel/fs_syscall.cc: sys::fs, the asynchronous file system call (lib/fs_abi.hh), and
 // each process's table of open files. Layer: kernel/fs (lab 06).
 //
-// do_fs copies the FsOp in, checks it, and starts the operation as a kernel task
-// (kernel_tasks.hh), which runs at once until it first waits for the disk. If it ends
-// there (no I/O: a cache hit), the result is in the FsOp when the call returns 1.
+// do_fs copies the FsOp in and checks it. A read that the block cache holds whole is
+// done right there (Fat32::read_now: no request, no kernel task). Anything else starts
+// as a kernel task (kernel_tasks.hh), which runs at once until it first waits for the
+// disk. If it ends there (no I/O), the result is in the FsOp when the call returns 1.
 // Otherwise the call returns 0 and the program's task sleeps; when the kernel task ends
 // it writes the FsOp's result and state, and makes the program's task ready in the
-// shared scheduler if it had parked (the handshake of lib/fs_abi.hh). Data moves through a kernel buffer, and user memory is touched only
-// when the owner is known to be alive, with no wait in between (it could exit while its
-// request waits for the disk: then the result is dropped).
+// shared scheduler if it had parked (the handshake of lib/fs_abi.hh). User memory is
+// touched only when its owner is known to be alive, with no wait in between (it could
+// exit while its request waits for the disk: then the result is dropped).
 #include <new>
 #include "kernel/address_space.hh"
 #include "kernel/fs_service.hh"
@@ -95,7 +96,8 @@ bool changes_volume(const FsOp& op) {
 }
 
 FsRequest* g_starting;     // the request do_fs is starting now
-bool g_started_ended;      // and it ended before kernel_task_start returned
+long g_started_answer;     // and what answer() said if it ended before kernel_task_start
+                           // returned (1, or -fault), else 0
 
 void put_file(OpenFile* f) {
   if (f && --f->refs == 0) {
@@ -114,11 +116,14 @@ FdTable& table_of(const Process& p) {
   return t;
 }
 
-// owner(r): the process that made r, if it is still alive.
-Process* owner(const FsRequest& r) {
-  Process& p = g_processes[r.slot];
-  return p.state == ProcessState::runnable && p.pid == r.pid ? &p : nullptr;
+// alive(slot, pid): the process pid in that slot, if it is still alive.
+Process* alive(int slot, int pid) {
+  Process& p = g_processes[slot];
+  return p.state == ProcessState::runnable && p.pid == pid ? &p : nullptr;
 }
+
+// owner(r): the process that made r, if it is still alive.
+Process* owner(const FsRequest& r) { return alive(r.slot, r.pid); }
 
 // copy_to_owner / copy_from_owner: user memory of r's owner, page by page through the
 // direct map; Error::fault for a bad range, Error::not_found when the owner is gone.
@@ -141,16 +146,21 @@ Error copy_with_owner(const FsRequest& r, u64 va, u8* kernel, u64 n, bool to_use
 
 i64 neg(Error e) { return -i64(e); }
 
+// answer(user_op, result): an operation that ends inside the call: result and state.
+long answer(u64 user_op, i64 result) {
+  struct {
+    i64 result;
+    u32 state;
+  } tail = {result, kFsDone};
+  static_assert(__builtin_offsetof(FsOp, state) == __builtin_offsetof(FsOp, result) + 8);
+  if (copy_to_user(user_op + __builtin_offsetof(FsOp, result), &tail, 12) != Error::ok) return neg(Error::fault);
+  return 1;
+}
+
 // finish(r): deliver the result, wake the program's task if it parked, free the request.
 void finish(FsRequest& r) {
-  if (&r == g_starting) {  // it ended inside do_fs: the task is running, it never parked
-    struct {
-      i64 result;
-      u32 state;
-    } tail = {r.result, kFsDone};
-    static_assert(__builtin_offsetof(FsOp, state) == __builtin_offsetof(FsOp, result) + 8);
-    copy_with_owner(r, r.user_op + __builtin_offsetof(FsOp, result), reinterpret_cast<u8*>(&tail), 12, true);
-    g_started_ended = true;
+  if (&r == g_starting) {  // it ended inside do_fs: the caller is running, it never parked
+    g_started_answer = answer(r.user_op, r.result);
   } else {
     i64 result = r.result;
     u32 state = kFsPending, done = kFsDone;
@@ -213,13 +223,13 @@ class OwnerSink final : public ReadSink {
  public:
   OwnerSink(int slot, int pid, u64 buffer) : slot_(slot), pid_(pid), buffer_(buffer) {}
   u8* window(u64 at, u64* room, Error* error) override {
-    Process& p = g_processes[slot_];
-    if (p.state != ProcessState::runnable || p.pid != pid_) {
+    Process* p = alive(slot_, pid_);
+    if (!p) {
       *error = Error::not_found;
       return nullptr;
     }
     u64 va = buffer_ + at;
-    Result<u64> pa = user_page_address(p.space->table, va, true);
+    Result<u64> pa = user_page_address(p->space->table, va, true);
     if (!pa.ok()) {
       *error = Error::fault;
       return nullptr;
@@ -318,17 +328,6 @@ bool needs_fd(FsKind k) {
          k == FsKind::readdir;
 }
 
-// answer(user_op, result): an operation that ends inside the call: result and state.
-long answer(u64 user_op, i64 result) {
-  struct {
-    i64 result;
-    u32 state;
-  } tail = {result, kFsDone};
-  static_assert(__builtin_offsetof(FsOp, state) == __builtin_offsetof(FsOp, result) + 8);
-  if (copy_to_user(user_op + __builtin_offsetof(FsOp, result), &tail, 12) != Error::ok) return neg(Error::fault);
-  return 1;
-}
-
 // read_at_once(p, op, f, result): a read that the cache holds whole, done inside the
 // call: no request, no kernel task (true). false: it needs the disk.
 bool read_at_once(const Process& p, const FsOp& op, OpenFile& f, i64* result) {
@@ -368,7 +367,7 @@ long do_fs(TrapFrame& frame) {
     return answer(user_op, i64(op.len));
   }
   i64 result;
-  if (kind == FsKind::read && !file->file.is_dir && read_at_once(p, op, *file, &result))
+  if (kind == FsKind::read && read_at_once(p, op, *file, &result))
     return answer(user_op, result);
   FsRequest* r = static_cast<FsRequest*>(kheap_alloc(sizeof(FsRequest)));
   if (!r) return neg(Error::no_memory);
@@ -400,7 +399,7 @@ long do_fs(TrapFrame& frame) {
     file->refs++;
   }
   g_starting = r;
-  g_started_ended = false;
+  g_started_answer = 0;
   bool started = kernel_task_start(execute(*r));
   g_starting = nullptr;
   if (!started) {
@@ -409,5 +408,5 @@ long do_fs(TrapFrame& frame) {
     kheap_free(r);
     return neg(Error::busy);  // too many requests in flight: try again later
   }
-  return g_started_ended ? 1 : 0;
+  return g_started_answer;
 }

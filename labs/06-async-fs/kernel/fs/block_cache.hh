@@ -1,9 +1,9 @@
 // fs/block_cache.hh: the asynchronous block cache under the file system (lab 06).
 // Layer: fs. Unit of caching: one 512-byte sector (FAT32 reads and writes in sectors;
 // a cluster is 1..128 of them). A fixed number of buffers, chosen at create(), kept in
-// LRU order (nearly: see touch()). A buffer is pinned while a BlockRef holds it; an unpinned buffer can be
-// reused for another sector, the least recently used clean one first, else the least
-// recently used dirty one after its write-back. Writes are write-back: mark_dirty()
+// LRU order (nearly: see touch()). A buffer is pinned while a BlockRef holds it; an
+// unpinned buffer can be reused for another sector, the least recently used clean one
+// first, else the least recently used dirty one after its write-back. Writes are write-back: mark_dirty()
 // and the data reaches the device at eviction or at sync().
 //
 // Below it sits a BlockDevice: submit(req) starts one sector transfer and returns;

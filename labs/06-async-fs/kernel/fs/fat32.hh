@@ -205,7 +205,12 @@ class Fat32 {
 
   bool valid_cluster(u32 c) const { return c >= 2 && c <= max_cluster_; }
   // fat_sector_of(c): the sector of the active FAT that holds c's entry.
-  u64 fat_sector_of(u32 c) const { return reserved_sectors_ + u64(active_fat_) * fat_sectors_ + u64(c) * 4 / kSectorBytes; }
+  u64 fat_sector_of(u32 c) const {
+    return reserved_sectors_ + u64(active_fat_) * fat_sectors_ + u64(c) * 4 / kSectorBytes;
+  }
+  // step_if_cached(f, index): f.pos onto cluster `index` when that is the next one and
+  // the link to it is cached (no wait); else f.pos stays.
+  void step_if_cached(FatFile& f, u32 index);
   // copy_cached(sector, skip, bytes, sink, at, error): bytes from `sector` on (the
   // first `skip` bytes of it left out) into the sink at `at`, while they are cached;
   // the count copied (short at the first sector not cached, or when *error is set).

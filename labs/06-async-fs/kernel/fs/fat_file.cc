@@ -77,6 +77,11 @@ KTask<i64> Fat32::read(FatFile& f, u64 offset, void* buf, u64 len) {
   co_return co_await read_to(f, offset, sink, len);
 }
 
+void Fat32::step_if_cached(FatFile& f, u32 index) {
+  if (f.pos.cluster && f.pos.index + 1 == index)
+    if (u32 next = peek_link(f.pos.cluster)) f.pos = ChainPos{index, next};
+}
+
 u64 Fat32::copy_cached(u64 sector, u64 skip, u64 bytes, ReadSink& sink, u64 at, Error* error) {
   u64 copied = 0, room = 0;
   u8* to = nullptr;
@@ -103,8 +108,7 @@ KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
   while (done < total) {
     u64 at = offset + done;
     u32 index = u32(at / cluster_bytes_);
-    if (f.pos.cluster && f.pos.index + 1 == index)  // the next cluster: its link may be cached
-      if (u32 next = peek_link(f.pos.cluster)) f.pos = ChainPos{index, next};
+    step_if_cached(f, index);
     i64 c = (f.pos.cluster && f.pos.index == index) ? i64(f.pos.cluster)
                                                     : co_await chain_seek(f.first_cluster, index, f.pos);
     if (c < 0) co_return done ? i64(done) : c;
@@ -134,12 +138,11 @@ bool Fat32::read_now(FatFile& f, u64 offset, ReadSink& sink, u64 len, i64* resul
   if (!f.open || f.is_dir) return false;  // read_to says what is wrong
   u64 total = offset < f.size ? min_of(len, u64(f.size) - offset) : 0;
   u64 done = 0;
-  if (!f.pos.cluster && valid_cluster(f.first_cluster)) f.pos = ChainPos{0, f.first_cluster};  // just opened
+  if (!f.pos.cluster && valid_cluster(f.first_cluster)) f.pos = ChainPos{0, f.first_cluster};  // a new open
   while (done < total) {
     u64 at = offset + done;
     u32 index = u32(at / cluster_bytes_);
-    if (f.pos.cluster && f.pos.index + 1 == index)
-      if (u32 next = peek_link(f.pos.cluster)) f.pos = ChainPos{index, next};
+    step_if_cached(f, index);
     if (!f.pos.cluster || f.pos.index != index) return false;  // a walk along the chain
     u64 in_cluster = at % cluster_bytes_;
     u64 wanted = min_of(cluster_bytes_ - in_cluster, total - done);

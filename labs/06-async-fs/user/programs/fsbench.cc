@@ -6,6 +6,7 @@
 //   fsbench qd=Q bytes=B time_us=T   /big.bin read whole by Q tasks at once, each with its
 //                            own fd, taking every Q-th 4 KiB block (rdtime: wall time
 //                            when QEMU runs without -icount)
+#include "user/lib/counter.hh"
 #include "user/lib/fs.hh"
 #include "user/lib/ulib.hh"
 
@@ -29,7 +30,7 @@ Task<void> reader(u32 index, u32 qd, u64 size) {
       ureport("fsbench error qd=%u block=%lu err=%ld", qd, block, long(n));
       break;
     }
-    __atomic_fetch_add(&g_bytes, u64(n), __ATOMIC_RELAXED);
+    add_to(&g_bytes, u64(n));
   }
   co_await fs_close(fd);
 }

@@ -4,6 +4,7 @@
 // and knows both. Lines: "fsread dir path=P entries=N", "fsread file path=P size=N
 // fnv=H", "fsread error path=P err=-N", "fsread done files=F dirs=D bytes=B errors=E".
 #include "lib/string.hh"
+#include "user/lib/counter.hh"
 #include "user/lib/fs.hh"
 #include "user/lib/ulib.hh"
 
@@ -15,11 +16,6 @@ char g_files[kMaxFiles][kPathBytes];
 char g_dirs[kMaxDirs][kPathBytes];
 u32 g_file_count, g_dir_count, g_next_file, g_errors;
 u64 g_bytes;
-
-// take(counter): counter++ in one atomic instruction. The tasks share these counters, and
-// a timeout may set a task aside between a load and a store (lab 05), letting another
-// task run in between: a plain ++ could hand out one file twice.
-u32 take(u32* counter) { return __atomic_fetch_add(counter, 1u, __ATOMIC_RELAXED); }
 
 u64 fnv1a(u64 h, const u8* p, u64 n) {
   for (u64 i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
@@ -88,7 +84,7 @@ Task<void> reader(u32 index) {
       take(&g_errors);
       continue;
     }
-    __atomic_fetch_add(&g_bytes, size, __ATOMIC_RELAXED);
+    add_to(&g_bytes, size);
     ureport("fsread file path=%s size=%lu fnv=%016lx", path, size, h);
   }
 }

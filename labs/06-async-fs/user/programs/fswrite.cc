@@ -3,6 +3,7 @@
 // the same names and bytes from the seed, checks the image with fsck.fat and mtools, and
 // reads it back after a reboot. Lines: "fswrite file path=P size=N fnv=H", "fswrite error
 // path=P err=-N", "fswrite done files=F bytes=B errors=E".
+#include "user/lib/counter.hh"
 #include "user/lib/fs.hh"
 #include "user/lib/ulib.hh"
 
@@ -17,11 +18,6 @@ struct FileSpec {
 FileSpec g_files[kMaxFiles];
 u32 g_file_count, g_next, g_errors;
 u64 g_bytes;
-
-// take(counter): counter++ in one atomic instruction. The tasks share these counters, and
-// a timeout may set a task aside between a load and a store (lab 05), letting another
-// task run in between: a plain ++ could hand out one file twice.
-u32 take(u32* counter) { return __atomic_fetch_add(counter, 1u, __ATOMIC_RELAXED); }
 
 u64 fnv1a(u64 h, const u8* p, u64 n) {
   for (u64 i = 0; i < n; i++) h = (h ^ p[i]) * 0x100000001b3ull;
@@ -65,7 +61,7 @@ Task<void> writer(u32 index) {
       take(&g_errors);
       continue;
     }
-    __atomic_fetch_add(&g_bytes, f.size, __ATOMIC_RELAXED);
+    add_to(&g_bytes, f.size);
     ureport("fswrite file path=%s size=%lu fnv=%016lx", f.path, f.size, h);
   }
 }
