@@ -61,6 +61,7 @@ OPENSBI ?= /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin
 GDB ?= gdb-multiarch
 HOSTCXX ?= g++
 
+comma := ,
 ARCH_FLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 INCLUDES := $(foreach L,$(call reverse,$(LAYERS)),-I$(L) -I$(L)/lib/std)
@@ -111,7 +112,11 @@ $(foreach f,$(KERNEL_RELS),$(eval $(call compile_rule,$(f))))
 
 ifeq ($(USER_ELF_MODE),1)
 # ---- user programs as ELF files (lab 03 on) ----------------------------------------
-USER_FLAGS := -ffunction-sections -fdata-sections
+# User code has no frame-pointer backtrace (gdb unwinds with DWARF), and its calls may
+# be relaxed (auipc+jalr -> jal): the runtime's hot paths are counted in instructions.
+# (user.ld defines no __global_pointer$, so nothing becomes gp-relative.)
+USER_FLAGS := -ffunction-sections -fdata-sections -fomit-frame-pointer
+USER_LDFLAGS := $(filter-out -Wl$(comma)--no-relax,$(LDFLAGS))
 USER_COMMON_RELS := $(USER_LIB_RELS) $(filter lib/%.cc,$(filter-out %_test.cc,$(RELS)))
 USER_COMMON_OBJS := $(foreach f,$(USER_COMMON_RELS),$(BUILD)/user/obj/$(basename $(f)).o)
 USER_LD := $(SRC.user/user.ld)
@@ -128,7 +133,7 @@ $(foreach f,$(USER_COMMON_RELS) $(USER_PROGRAM_RELS),$(eval $(call user_compile_
 
 $(BUILD)/user/%.elf: $(BUILD)/user/obj/user/programs/%.o $(USER_COMMON_OBJS) $(USER_LD)
 	@echo "  LD      $@"
-	@$(CXX) $(ARCH_FLAGS) $(LDFLAGS) -Wl,--gc-sections -T $(USER_LD) -o $@ $< $(USER_COMMON_OBJS) -lgcc
+	@$(CXX) $(ARCH_FLAGS) $(USER_LDFLAGS) -Wl,--gc-sections -T $(USER_LD) -o $@ $< $(USER_COMMON_OBJS) -lgcc
 
 $(BUILD)/gen/user_programs.S: $(MANIFEST)
 	@mkdir -p $(@D)

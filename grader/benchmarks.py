@@ -57,7 +57,10 @@ BENCHMARKS = [
         "read_4k_cached": (4000, "instructions/4 KiB", "4 KiB of /small.bin read again (pread), from the block cache"),
     }),
     (5, None, {"args": "run=xas_bench,xas_bench slice=0"}, {
-        "xas_switch": (400, "instructions/switch", "to a task in another AS through the yield fast path (incl. the task's add/remove)"),
+        "xas_switch": (400, "instructions/switch", "a task yields (set ready again) and a task of another AS runs, through the yield fast path"),
+    }),
+    (5, None, {"args": "run=xas_spawn_bench,xas_spawn_bench slice=0"}, {
+        "xas_switch@add_remove": (None, "instructions/switch", "the same switch, where each run ends its task and adds the next one"),
     }),
 ]
 

@@ -134,6 +134,9 @@ void process_restart_executor(Process& p) {
   TrapFrame& f = p.frame();
   f.regs[reg::sp] = as_stack_top(p.stack_slot);
   f.regs[reg::a0] = p.executor_arg;
+  f.regs[reg::gp] = p.executor_gp;  // a timed-out task may have had gp for its own use
+  f.regs[reg::a1] = 0;  // no task handed over (lab 04's fast_yield may set a1/a2)
+  f.regs[reg::a2] = 0;
   f.sepc = p.executor_entry;
 }
 

@@ -22,6 +22,7 @@ struct Process {
   KernelStack* kernel_stack = nullptr;
   u64 executor_entry = 0;  // lab 04: where its executor starts afresh (0 = none registered)
   u64 executor_arg = 0;
+  u64 executor_gp = 0;     // lab 04: the program's gp when it registered: restarts get it back
   u64 executor_mailbox = 0;  // lab 05: the runtime's PreemptMailbox (user address, 0 = none)
   u64 executor_mailbox_pa = 0;  // lab 05: its physical address, once checked (0 = not yet)
   u64 timeouts = 0;        // switches forced by the timer
@@ -68,8 +69,9 @@ void process_reap(Process& child);
 // stack and a0 (its old registers are dropped: the seed's "context discarded").
 void process_reset_frame(Process& p, u64 pc, u64 a0);
 // process_restart_executor(p): the same, only cheaper: p's next return to user mode
-// starts its executor entry afresh on its stack (the other registers are p's own stale
-// ones: nothing of another process leaks).
+// starts its executor entry afresh on its stack, as entry(arg, 0, 0): a1 = a2 = 0 say "no
+// task handed over" (lab 04's fast_yield may set them), and gp = the one it registered
+// with. The other registers are p's own stale ones: nothing of another process leaks.
 void process_restart_executor(Process& p);
 // process_switch_to(p): make p the running process (its table active); the caller then
 // returns p's frame to user mode.

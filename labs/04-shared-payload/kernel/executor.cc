@@ -41,6 +41,28 @@ Process* executor_of(u64 as_id) {
   return live ? &p : nullptr;
 }
 
+// waiting_executor(as_id): AS as_id's executor, if it sits at its entry with no task
+// handed to it yet (its frame was reset when it switched away or timed out): then
+// fast_yield may pop that AS's task itself and pass it in a1/a2, saving a pop. nullptr
+// otherwise (a frame saved whole by a trap goes on where it was and pops for itself).
+void* waiting_executor(u64 as_id) {
+  Process* p = executor_of(as_id);
+  if (!p) return nullptr;
+  const TrapFrame& f = p->frame();
+  return f.sepc == p->executor_entry && f.regs[reg::a1] == 0 ? p : nullptr;
+}
+
+// switch_away(caller, target): fast_yield's switch to another AS. The caller's context
+// is dropped: it restarts at its executor entry. The target's frame is already right:
+// reset when it switched away, or saved whole by a trap.
+[[noreturn]] void switch_away(Process& caller, Process& target) {
+  if (g_trace_switches) report("switch to=%u", target.space->id);
+  caller.switches++, caller.idle_yields = 0;
+  process_restart_executor(caller);
+  process_switch_to(target);
+  user_resume(&target.frame());
+}
+
 // After a recovery the caller may be gone: continue with whoever can run.
 [[noreturn]] void resume_someone() { user_resume(process_next_frame()); }
 }  // namespace
@@ -77,6 +99,7 @@ long do_executor(TrapFrame& f) {
   if (f.a(0) < kUserBase || f.a(0) >= kUserTop) return -kErrInvalid;
   current_process().executor_entry = f.a(0);
   current_process().executor_arg = f.a(1);
+  current_process().executor_gp = f.regs[reg::gp];
   current_process().executor_mailbox = f.a(2);  // lab 05's runtime; checked when used
   current_process().executor_mailbox_pa = 0;
   current_process().space->executor_slot = int(&current_process() - g_processes);
@@ -85,7 +108,9 @@ long do_executor(TrapFrame& f) {
 
 // fast yield: pop for the kernel until the next task belongs to a user AS; then return
 // to the caller if it is the caller's, or switch to that AS's executor, dropping the
-// caller's context (it restarts at its executor entry when it runs again).
+// caller's context (it restarts at its executor entry when it runs again). If that
+// executor waits at its entry, the kernel's pop takes the task for it (Run) and passes
+// it in a1 = id, a2 = repr: the executor runs it before it pops again.
 long fast_yield(long, long, long, long, long, long) {
   Process& caller = current_process();
   if (!caller.executor_entry || !payload_loaded()) return -kErrInvalid;
@@ -96,8 +121,15 @@ long fast_yield(long, long, long, long, long, long) {
     resume_someone();
   }
   bool ran_kernel_task = false;
+  UserPick pick{caller.space->id, waiting_executor};
   for (int round = 0; round < kPopRounds; round++) {
-    PopResult r = payload_pop_kernel();
+    PopResult r = payload_pop_for_yield(pick);
+    if (r.kind == PopKind::run && r.as_id != 0) {  // taken for the executor pick.taken
+      Process& target = *static_cast<Process*>(pick.taken);
+      target.frame().regs[reg::a1] = r.task_id;
+      target.frame().regs[reg::a2] = r.repr;
+      switch_away(caller, target);
+    }
     if (r.kind == PopKind::run) {
       if (!run_kernel_task(r)) break;
       ran_kernel_task = true;
@@ -129,13 +161,7 @@ long fast_yield(long, long, long, long, long, long) {
       if (payload_remove(r.task_id) < 0) break;
       continue;
     }
-    if (g_trace_switches) report("switch to=%u", r.as_id);
-    caller.switches++, caller.idle_yields = 0;
-    // The caller's context is dropped: it restarts at its executor entry. The target's
-    // frame is already right: reset when it switched away, or saved whole by a trap.
-    process_restart_executor(caller);
-    process_switch_to(*target);
-    user_resume(&target->frame());
+    switch_away(caller, *target);
   }
   payload_recover("pop");
   resume_someone();

@@ -120,6 +120,27 @@ PopResult payload_pop_kernel() {
   return r;
 }
 
+namespace {
+bool yield_can_run(void* ctx, const TaskMeta* task) {
+  UserPick& pick = *static_cast<UserPick*>(ctx);
+  if (task->as_id == 0) return true;
+  if (task->as_id == pick.caller_as) return false;
+  pick.taken = pick.take(task->as_id);
+  pick.taken_as = task->as_id;
+  return pick.taken != nullptr;
+}
+}  // namespace
+
+PopResult payload_pop_for_yield(UserPick& pick) {
+  pick.taken = nullptr;
+  PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), yield_can_run, &pick);
+  bool sane = (r.kind == PopKind::run && (r.as_id == 0 || (r.as_id == pick.taken_as && pick.taken))) ||
+              (r.kind == PopKind::yield && r.as_id != 0) || r.kind == PopKind::done ||
+              r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
+  if (!sane) r.kind = PopKind::corrupt;
+  return r;
+}
+
 bool payload_stats(PayloadStats* out) {
   return entry<PayloadStatsFn>(g_payload.header.entries.stats)(state(), out) >= 0;
 }

@@ -34,6 +34,17 @@ i64 payload_add(u64 repr, u64 as_id, u64 priority);
 i64 payload_remove(u64 task_id);
 i64 payload_set_state(u64 task_id, TaskState state);
 PopResult payload_pop_kernel();  // can_run: tasks of AS 0
+// payload_pop_for_yield(pick): fast_yield's pop. Besides AS 0's tasks it may take the
+// head task of a user AS other than pick.caller_as, if pick.take(as_id) names a process to
+// hand it to (recorded in pick.taken_as/taken). A Run of a user task is kept only if it
+// is the one so accepted; otherwise the results are checked as in payload_pop_kernel.
+struct UserPick {
+  u64 caller_as;
+  void* (*take)(u64 as_id);  // the process that would run this AS's task now, or nullptr
+  u64 taken_as = 0;
+  void* taken = nullptr;
+};
+PopResult payload_pop_for_yield(UserPick& pick);
 bool payload_stats(PayloadStats* out);
 
 // payload_recover(why): the data was found corrupt: report it, initialise the scheduler

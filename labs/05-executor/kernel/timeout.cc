@@ -79,6 +79,7 @@ bool timeout_task(Process& p) {
   if (!box) return true;
   u32 task = box->current_task;
   u32 listed = box->preempted_count;
+  bool unregistered = task == kUnregisteredTask;
   if (task == 0 || listed >= kMailboxSlots || (p.saved_tasks && find_saved(p, task))) return true;
   PreemptedTask* slot = free_slot();
   if (!slot) return true;
@@ -88,9 +89,15 @@ bool timeout_task(Process& p) {
   slot->pid = p.pid;
   if (timeout_save(p, *slot, fresh.value())) {
     // The payload must agree that this is a live task of ours; it goes back on its queue.
-    if (payload_set_state(task, TaskState::ready) >= 0) {
-      box->preempted[listed] = task;
+    // A task it does not know yet is added now, at its queue's tail (the AS's quota holds).
+    u64 frame = box->current_frame;
+    i64 id = unregistered ? payload_add(frame & ~u64(15), p.space->id, frame & 15)
+                          : payload_set_state(task, TaskState::ready) >= 0 ? i64(task) : -1;
+    if (id > 0) {
+      slot->task_id = u32(id);
+      box->preempted[listed] = u32(id);
       box->preempted_count = listed + 1;
+      if (unregistered) box->registered_task = u32(id);
       box->current_task = 0;
       p.saved_tasks++;
       p.timeout_instructions += read_instret() - g_tick_instret;
@@ -169,5 +176,6 @@ long do_thread(TrapFrame& f) {
   process_reset_frame(*thread, entry, arg);
   thread->frame().regs[reg::a1] = shared_payload_base ? shared_payload_base() : 0;
   thread->frame().regs[reg::a2] = me.space->id;
+  thread->frame().regs[reg::gp] = f.regs[reg::gp];  // the program's global pointer
   return pid.value();
 }

@@ -11,6 +11,13 @@
 
 constexpr u32 kMailboxSlots = 16;
 
+// current_task for a running task the payload does not know yet (the runtime registers
+// a spawned task only when another party must see it). A tick then registers it: the
+// kernel adds it to the payload, ready (repr: current_frame & ~15, priority:
+// current_frame & 15; frames are 16-aligned), and writes the new id to registered_task
+// (and to preempted[]). Payload ids are below 2^31.
+constexpr u32 kUnregisteredTask = 0xffffffff;
+
 // The user runtime's mailbox for the kernel (registered with sys::executor, a2). The
 // kernel reads it with copy_from_user and trusts nothing in it.
 struct PreemptMailbox {
@@ -18,6 +25,9 @@ struct PreemptMailbox {
   u32 preempted_count;         // how many ids follow; the kernel writes it
   u32 preempted[kMailboxSlots];  // tasks the timer interrupted: their registers are in the kernel
   u64 task_switches;           // task resumes by the executor (switches the kernel never sees)
+  u64 current_frame;           // current_task == kUnregisteredTask: its repr | its priority
+  u32 registered_task;         // the id a tick gave that task (the kernel writes it; 0: none)
+  u32 reserved;
 };
 
 constexpr long kSysResumePreempted = 14;  // resume_preempted(task_id): never returns on success

@@ -10,7 +10,11 @@ int main(u64 seed);
 u64 g_start_payload_base;
 u64 g_start_as_id;
 
+// gp = __global_pointer$ (user/user.ld) before anything touches a global: the linker
+// turns accesses near it into one gp-relative instruction. (The kernel gives a restarted
+// executor and a new thread the gp the executor registered with: see sys::executor.)
 extern "C" [[noreturn, gnu::section(".text.start")]] void _start(u64 seed, u64 payload_base, u64 as_id) {
+  asm volatile(".option push\n.option norelax\nla gp, __global_pointer$\n.option pop" ::: "memory");
   g_start_payload_base = payload_base;
   g_start_as_id = as_id;
   sys_exit(main(seed));

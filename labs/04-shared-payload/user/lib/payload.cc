@@ -64,14 +64,21 @@ i64 payload_read_stats(PayloadStats* out) {
   return entry<PayloadStatsFn>(payload_header()->entries.stats)(state(), out);
 }
 
-// Where the kernel restarts this process's executor after switching away from it.
-extern "C" [[noreturn]] void executor_entry(u64 arg) {
+// run_popped(run, repr, id): run one task; it leaves the scheduler unless it stayed (a
+// yield: the runner set it ready again itself).
+static void run_popped(TaskRunner run, u64 repr, u32 id) {
+  if (run(repr, id)) task_remove(id);
+}
+
+// Where the kernel restarts this process's executor after switching away from it. A
+// task id in a1 (repr in a2) is one the kernel popped for us on the way in: it runs first.
+extern "C" [[noreturn]] void executor_entry(u64 arg, u64 handed_id, u64 handed_repr) {
   TaskRunner run = reinterpret_cast<TaskRunner>(arg);
+  if (handed_id) run_popped(run, handed_repr, u32(handed_id));
   for (;;) {
     PopResult r = task_pop();
     if (r.kind == PopKind::run) {
-      run(r.repr, r.task_id);
-      task_remove(r.task_id);
+      run_popped(run, r.repr, r.task_id);
     } else if (r.kind == PopKind::yield) {
       if (g_executor_trace) ureport("yield from=%u to=%u", my_as_id(), r.as_id);
       long back = fast_yield();  // returns only if the kernel found nothing, or ours next
@@ -90,5 +97,5 @@ void executor_register(TaskRunner run) { syscall6(sys::executor, long(executor_e
 
 void executor_run(TaskRunner run) {
   executor_register(run);
-  executor_entry(u64(run));
+  executor_entry(u64(run), 0, 0);
 }

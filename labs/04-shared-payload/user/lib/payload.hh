@@ -27,8 +27,10 @@ inline long fast_yield() { return fastcall0(fast::yield); }
 
 // executor_run(run): register this process's executor with the kernel and run it: pop,
 // run our tasks with run(repr, id), yield when the next task is another AS's, and exit
-// when nothing is left. Never returns.
-using TaskRunner = void (*)(u64 repr, u32 id);
+// when nothing is left. Never returns. run returns true when the task is over (the
+// executor removes it), false when it stays: it made itself ready again (a yield, with
+// task_set_state) or sleeping.
+using TaskRunner = bool (*)(u64 repr, u32 id);
 // executor_trace: report each Yield ("yield from=A to=B"); off unless a program sets it.
 extern bool g_executor_trace;
 [[noreturn]] void executor_run(TaskRunner run);

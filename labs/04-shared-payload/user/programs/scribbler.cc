@@ -4,7 +4,10 @@
 #include "user/lib/payload.hh"
 #include "user/lib/ulib.hh"
 
-static void run_task(u64 repr, u32) { ureport("task as=%u repr=%lx", my_as_id(), repr); }
+static bool run_task(u64 repr, u32) {
+  ureport("task as=%u repr=%lx", my_as_id(), repr);
+  return true;
+}
 
 int main(u64 seed) {
   const PayloadHeader* h = payload_header();

@@ -26,6 +26,8 @@ extern "C" int __asan_address_is_poisoned(const volatile void*);
 #define HEAP_IS_POISONED(p) 0
 #endif
 
+// The arena. (GCC emits a file's variables last to first: so it lies after the heap's
+// other globals, which user/user.ld puts right after everyone else's, near gp.)
 alignas(kHeapAlign) u8 g_heap_arena[kHeapArenaBytes];
 
 namespace {
@@ -47,13 +49,12 @@ constexpr usize kCacheBins = kCacheMaxBlock / kHeapAlign + 1;  // one LIFO list 
 
 Block* g_free_head;  // the free list, lowest address first
 Block* g_cache[kCacheBins];  // freed small blocks of size 16 * i, tagged kCached, linked by next
-usize g_cached;              // how many blocks the cache holds
 bool g_ready;
 HeapStats g_stats;
 
 // block_tag(b, kind): kind mixed with the block's size and address, so stale data or
 // a pointer into the middle of a block rarely looks like a header.
-u32 block_tag(const Block* b, u32 kind) { return kind ^ b->size ^ u32(uptr(b) >> 4) * 0x9e3779b1u; }
+u32 block_tag(const Block* b, u32 kind) { return kind ^ b->size ^ u32(uptr(b)); }
 
 u8* block_end(Block* b) { return reinterpret_cast<u8*>(b) + b->size; }
 
@@ -67,13 +68,13 @@ void heap_init() {
   g_ready = true;
 }
 
-[[noreturn]] void heap_fail(const char* what, const void* p) {
+[[noreturn, gnu::cold, gnu::noinline]] void heap_fail(const char* what, const void* p) {
   ureport("heap error: %s p=%p", what, p);
   sys_exit(4);
 }
 
 // live_block(p): the header of the live block p points at; ends the program otherwise.
-Block* live_block(void* p) {
+inline Block* live_block(void* p) {
   u8* at = static_cast<u8*>(p);
   if (at < g_arena + sizeof(Block) || at >= g_arena + kHeapArenaBytes || (at - g_arena) % kHeapAlign)
     heap_fail("free of a pointer heap_alloc did not return", p);
@@ -89,11 +90,10 @@ Block* live_block(void* p) {
 }  // namespace
 
 namespace {
-void drain_cache();
+bool drain_cache();
 
 // make_live(b): block b, just taken off the list or the cache, becomes live.
 void* make_live(Block* b) {
-  b->next = nullptr;
   b->tag = block_tag(b, kUsed);
   HEAP_UNPOISON(b + 1, b->size - sizeof(Block));
   g_stats.in_use += b->size;
@@ -124,29 +124,43 @@ void* list_alloc(u32 need) {
 }
 }  // namespace
 
-void* heap_alloc(usize size) {
+namespace {
+// block_size_for(size): the block heap_alloc carves for size bytes (header included).
+inline u32 block_size_for(usize size) { return u32(max_of(align_up(size + sizeof(Block), kHeapAlign), usize(kMinBlock))); }
+
+// heap_alloc_slow(size): everything but a cache hit.
+[[gnu::noinline]] void* heap_alloc_slow(usize size) {
   NoPreempt runtime_mode;
   if (!g_ready) heap_init();
   if (size > kHeapArenaBytes - sizeof(Block)) {
     g_stats.failures++;
     return nullptr;
   }
-  u32 need = u32(max_of(align_up(size + sizeof(Block), kHeapAlign), usize(kMinBlock)));
-  if (need <= kCacheMaxBlock) {  // an exact fit from the cache: the most recently freed
-    Block*& bin = g_cache[need / kHeapAlign];
-    if (Block* b = bin) {
-      bin = b->next;
-      g_cached--;
-      return make_live(b);
-    }
-  }
+  u32 need = block_size_for(size);
   if (void* p = list_alloc(need)) return p;
-  if (g_cached) {
-    drain_cache();
+  if (drain_cache()) {
     if (void* p = list_alloc(need)) return p;
   }
   g_stats.failures++;
   return nullptr;
+}
+}  // namespace
+
+// heap_alloc: an exact fit from the cache (the most recently freed block of that size) is
+// the fast path, with no call and no stack frame; the rest is heap_alloc_slow.
+void* heap_alloc(usize size) {
+  if (size <= kCacheMaxBlock - sizeof(Block)) {
+    u32 saved = preempt_off();
+    Block*& bin = g_cache[block_size_for(size) / kHeapAlign];
+    if (Block* b = bin) {
+      bin = b->next;
+      void* p = make_live(b);
+      preempt_restore(saved);
+      return p;
+    }
+    preempt_restore(saved);
+  }
+  return heap_alloc_slow(size);
 }
 
 namespace {
@@ -180,35 +194,65 @@ void list_free(Block* b) {
   }
 }
 
-// drain_cache(): every cached block back to the free list.
-void drain_cache() {
-  for (usize i = 0; g_cached && i < kCacheBins; i++) {
+// drain_cache(): every cached block back to the free list; false if there was none.
+bool drain_cache() {
+  bool any = false;
+  for (usize i = 0; i < kCacheBins; i++) {
     while (Block* b = g_cache[i]) {
       g_cache[i] = b->next;
-      g_cached--;
       list_free(b);
+      any = true;
     }
   }
+  return any;
 }
 }  // namespace
 
+namespace {
+// cache_push(b): block b, no longer live, to the front of its size's cache bin.
+inline void cache_push(Block* b) {
+  Block*& bin = g_cache[b->size / kHeapAlign];
+  b->tag = block_tag(b, kCached);
+  b->next = bin;
+  bin = b;
+  HEAP_POISON(b + 1, b->size - sizeof(Block));
+}
+}  // namespace
+
+// heap_free: a small block goes to the cache, with no call and no stack frame (a block
+// is live only once heap_alloc has run, so the heap is initialised by then).
 void heap_free(void* p) {
   if (!p) return;
-  NoPreempt runtime_mode;
-  if (!g_ready) heap_init();
+  u32 saved = preempt_off();
   Block* b = live_block(p);
   g_stats.in_use -= b->size;
   g_stats.blocks--;
   if (b->size <= kCacheMaxBlock) {
-    Block*& bin = g_cache[b->size / kHeapAlign];
-    b->tag = block_tag(b, kCached);
-    b->next = bin;
-    bin = b;
-    g_cached++;
-    HEAP_POISON(b + 1, b->size - sizeof(Block));
-    return;
+    cache_push(b);
+  } else {
+    list_free(b);
   }
-  list_free(b);
+  preempt_restore(saved);
+}
+
+// heap_free_sized: the caller says how many bytes it asked for (a coroutine frame's
+// operator delete does), so a block of exactly that size with a live tag goes to the
+// cache without heap_free's range checks. Anything else takes heap_free's path, which
+// reports what is wrong (a double free finds the cache's tag, not a live one).
+void heap_free_sized(void* p, usize size) {
+  if (p && size <= kCacheMaxBlock - sizeof(Block)) {
+    u32 saved = preempt_off();
+    Block* b = static_cast<Block*>(p) - 1;
+    if (b->size == block_size_for(size) && b->tag == block_tag(b, kUsed)) {
+      g_stats.in_use -= b->size;
+      g_stats.blocks--;
+      cache_push(b);
+      preempt_restore(saved);
+      return;
+    }
+    preempt_restore(saved);
+  }
+  heap_free(p);
 }
 
 HeapStats heap_stats() {

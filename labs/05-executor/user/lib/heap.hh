@@ -23,6 +23,8 @@ struct HeapStats {
 void* heap_alloc(usize size);
 // heap_free(p): give back a block from heap_alloc (nullptr: nothing to do).
 void heap_free(void* p);
+// heap_free_sized(p, size): the same, for a block of heap_alloc(size): a little faster.
+void heap_free_sized(void* p, usize size);
 HeapStats heap_stats();
 extern u8 g_heap_arena[kHeapArenaBytes];  // heap.cc
 

@@ -79,6 +79,21 @@ constexpr MaskTable make_mask_table() {
 }
 constexpr MaskTable kMasks = make_mask_table();
 
+// kPlaces.of[p] (a payload with levels) and of[kPayloadLevels + p] (FIFO: every task on
+// level 0): a task of priority p's TaskPlace, ready to copy into its promise.
+struct PlaceTable {
+  task_detail::TaskPlace of[2 * kPayloadLevels];
+};
+constexpr PlaceTable make_place_table() {
+  PlaceTable t{};
+  for (u32 p = 0; p < 2 * kPayloadLevels; p++) {
+    u32 priority = p % kPayloadLevels, level = p < kPayloadLevels ? priority : 0;
+    t.of[p] = task_detail::TaskPlace{u8(level), u8((1u << level) - 1), u8((2u << level) - 1), u8(priority)};
+  }
+  return t;
+}
+constexpr PlaceTable kPlaces = make_place_table();
+
 volatile PreemptMailbox& mailbox() { return g_preempt_mailbox; }
 
 // task_at(repr, id): the top promise of task `id`, if repr is one of our live task
@@ -91,6 +106,15 @@ PromiseBase* task_at(u64 repr, u32 id) {
   PromiseBase& p = task_detail::frame_promise(frame);
   if (p.magic != task_detail::kSpawnedMagic || p.task_id != id) return nullptr;
   return &p;
+}
+
+std::coroutine_handle<> frame_of(PromiseBase& p) { return std::coroutine_handle<PromiseBase>::from_promise(p); }
+
+// register_task(p, claim): put task p, which the payload does not know yet, into it:
+// ready at its queue's tail (claim = 0) or `running` (kPayloadAddClaimed: it stays
+// ours). In runtime mode. -> its new id, or the payload's refusal.
+i64 register_task(PromiseBase& p, u64 claim) {
+  return runtime_detail::add_task(p, frame_of(p).address(), p.place.priority | claim);
 }
 
 // take_preempted(id): if the kernel listed task `id` as preempted, unlist it. Runs
@@ -107,16 +131,18 @@ bool take_preempted(u32 id) {
   return false;
 }
 
-// requeue_preempted(): at a restart, make sure every listed task is ready, so that a
-// pop reaches it (the kernel should have done so: then this changes nothing). Ids the
-// payload does not know are dropped from the list. A timed-out task goes to the tail of
-// the ready queue, behind our local tasks too: so they go back to the payload first.
+// requeue_preempted(handed): at a restart, make sure every listed task is ready, so that
+// a pop reaches it (the kernel should have done so: then this changes nothing), except
+// `handed`, which the kernel popped for us on the way in (it is `running` now: made
+// ready again it would run twice). Ids the payload does not know are dropped from the
+// list. A timed-out task goes to the tail of the ready queue, behind our local tasks
+// too: so they go back to the payload first.
 void flush_locals();
-void requeue_preempted() {
+void requeue_preempted(u32 handed) {
   volatile PreemptMailbox& mb = mailbox();
   u32 n = min_of(mb.preempted_count, kMailboxSlots);
   for (u32 i = 0; i < n;) {
-    if (task_set_state(mb.preempted[i], TaskState::ready) >= 0) {
+    if (mb.preempted[i] == handed || task_set_state(mb.preempted[i], TaskState::ready) >= 0) {
       i++;
       continue;
     }
@@ -125,9 +151,11 @@ void requeue_preempted() {
   }
   mb.preempted_count = n;
   if (n == 0 || !g_rt.local_mask) return;
-  for (u32 i = 0; i < n; i++) task_set_state(mb.preempted[i], TaskState::sleeping);
+  for (u32 i = 0; i < n; i++)
+    if (mb.preempted[i] != handed) task_set_state(mb.preempted[i], TaskState::sleeping);
   flush_locals();
-  for (u32 i = 0; i < n; i++) task_set_state(mb.preempted[i], TaskState::ready);
+  for (u32 i = 0; i < n; i++)
+    if (mb.preempted[i] != handed) task_set_state(mb.preempted[i], TaskState::ready);
 }
 
 // resume_preempted(id): the timer took task `id` away mid-slice; its registers and stack
@@ -145,7 +173,7 @@ void resume_preempted(u32 id) {
 
 // ---- the local ready queue ------------------------------------------------------------
 inline void local_push(PromiseBase& p) {
-  usize level = p.level;
+  usize level = p.place.level;
   LocalQueue& q = g_rt.local[level];
   p.next_local = nullptr;
   if (q.tail) {
@@ -180,12 +208,34 @@ inline PromiseBase* pick_local() {
   return &local_take(m.lowest);
 }
 
-// flush_locals(): every local task back to the payload's ready queues, in order.
+// flush_locals(): every local task back to the payload's ready queues, in order. One
+// the payload does not know yet is added there now, ready; if the payload refuses it
+// (its table or our quota is full), it stays in our local queue, in order.
 void flush_locals() {
+  PromiseBase* kept = nullptr;  // refused ones, newest first (linked through next_local)
   while (u32 mask = g_rt.local_mask) {
     PromiseBase& p = local_take(kMasks.of[mask].lowest);
+    if (!p.task_id) {
+      if (register_task(p, 0) < 0) {
+        p.next_local = kept;
+        kept = &p;
+      }
+      continue;
+    }
     i64 e = task_set_state(p.task_id, TaskState::ready);
     if (e < 0) ureport("runtime: requeue id=%u err=%ld", unsigned(p.task_id), long(e));
+  }
+  PromiseBase* in_order = nullptr;
+  while (kept) {
+    PromiseBase* next = kept->next_local;
+    kept->next_local = in_order;
+    in_order = kept;
+    kept = next;
+  }
+  while (in_order) {
+    PromiseBase* next = in_order->next_local;
+    local_push(*in_order);
+    in_order = next;
   }
 }
 
@@ -194,14 +244,17 @@ inline void reap_zombie() {
   if (g_rt.zombie) reap_zombie_now();
 }
 
-std::coroutine_handle<> frame_of(PromiseBase& p) { return std::coroutine_handle<PromiseBase>::from_promise(p); }
-
 // enter(p): make p the running task and give the coroutine to resume (runtime mode ends
 // here: from now on a tick takes p).
 inline std::coroutine_handle<> enter(PromiseBase& p) {
   g_rt.current = &p;
   g_preempt_mailbox.task_switches++;
-  preempt_restore(p.task_id);
+  u32 id = p.task_id;
+  if (!id) {  // not in the payload yet: a tick must be able to register it
+    g_preempt_mailbox.current_frame = u64(frame_of(p).address()) | p.place.priority;
+    id = kUnregisteredTask;
+  }
+  preempt_restore(id);
   return p.resume_point;
 }
 
@@ -287,11 +340,13 @@ PopResult next_task() {
     r = task_pop();
   }
   if (r.kind == PopKind::run || !g_rt.local_mask) return r;
-  if (r.kind == PopKind::done) {  // the summary was stale: ours are the only ones left
+  if (r.kind != PopKind::done) flush_locals();  // before the kernel looks at the payload
+  // Done: the summary was stale, ours are the only ones left. Or the payload refused to
+  // take some local tasks: they run now rather than be left behind by a switch.
+  if (g_rt.local_mask) {
     PromiseBase& p = local_take(kMasks.of[g_rt.local_mask].lowest);
     return PopResult{PopKind::run, 0, my_as_id(), p.task_id, u64(frame_of(p).address())};
   }
-  flush_locals();
   return r;
 }
 
@@ -331,9 +386,9 @@ std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting) {
   me->resume_point = awaiting;
   // The fast path: nobody in the payload at our level or above, no local task above us,
   // and another local task at our level: rotate that queue (us to its tail, its head out).
-  LocalQueue& q = g_rt.local[me->level];
+  LocalQueue& q = g_rt.local[me->place.level];
   PromiseBase* head = q.head;
-  if (head && !((*g_rt.ready_summary & me->at_or_above) | (g_rt.local_mask & me->above) |
+  if (head && !((*g_rt.ready_summary & me->place.at_or_above) | (g_rt.local_mask & me->place.above) |
                 mailbox().preempted_count)) {
     me->next_local = nullptr;
     q.tail->next_local = me;
@@ -345,28 +400,56 @@ std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting) {
   return switch_next();
 }
 
-i64 spawn_task(PromiseBase& task, void* frame, u64 priority) {
+// spawn_shared(task, frame, priority): spawn_task's other way: the new task goes into the
+// payload, ready, behind our local tasks (flushed first); or the AS is at its quota.
+[[gnu::noinline]] i64 spawn_shared(PromiseBase& task, void* frame, u64 priority, bool at_quota) {
   NoPreempt runtime_mode;
-  u64 claim = 0;
-  if (priority < kPayloadLevels) {
-    u32 level = g_rt.levels ? u32(priority) : 0;
-    task.level = u8(level);
-    task.above = u8((1u << level) - 1);
-    task.at_or_above = u8((2u << level) - 1);
-    if (!((*g_rt.ready_summary & task.at_or_above) | mailbox().preempted_count))
-      claim = kPayloadAddClaimed;  // nobody waits ahead of it: it is ours to run
-    else
-      flush_locals();  // it goes behind every task that is ready already
+  if (at_quota) {  // the payload's quota, kept for local tasks too
+    g_rt.stats.spawn_failures++;
+    return payload_error(Error::no_space);
   }
-  i64 id = add_task(task, frame, priority | claim);
-  if (id >= 0 && claim) local_push(task);
+  if (priority < kPayloadLevels) flush_locals();  // it goes behind every ready task
+  i64 id = add_task(task, frame, priority);
+  if (id < 0) return id;
+  task.magic = task_detail::kSpawnedMagic;  // the executor resumes only frames marked so
+  g_rt.stats.spawned++;
   return id;
+}
+
+i64 spawn_task(PromiseBase& task, void* frame, u64 priority) {
+  u32 running = preempt_off();
+  // The rest of the promise is as its constructor left it: a Task is spawned only once.
+  task.resume_point = std::coroutine_handle<>::from_address(frame);
+  bool at_quota = g_rt.stats.spawned - g_rt.stats.finished >= kPayloadQuotaPerAs;
+  if (priority < kPayloadLevels) {
+    task.place = kPlaces.of[g_rt.levels ? priority : kPayloadLevels + priority];
+    if (!((*g_rt.ready_summary & task.place.at_or_above) | mailbox().preempted_count | at_quota)) {
+      local_push(task);  // nobody waits ahead of it: ours to run, with no payload call for now
+      task.magic = task_detail::kSpawnedMagic;
+      g_rt.stats.spawned++;
+      preempt_restore(running);
+      return 0;
+    }
+  }
+  preempt_restore(running);  // (a tick here finds the new task in no queue: harmless)
+  return spawn_shared(task, frame, priority, at_quota && priority < kPayloadLevels);
+}
+
+u32 task_id_of(PromiseBase& task) {
+  if (task.task_id || task.finished || task.magic != task_detail::kSpawnedMagic) return task.task_id;
+  u32 running = preempt_off();
+  bool is_current = &task == g_rt.current;
+  i64 e = register_task(task, kPayloadAddClaimed);  // it stays ours: local, running or asleep
+  if (e < 0) ureport("runtime: task cannot enter the payload err=%ld", long(e));
+  preempt_restore(is_current && e > 0 ? task.task_id : running);
+  return task.task_id;
 }
 
 std::coroutine_handle<> external_switch(volatile u32* word, u32 done, u32 parked, std::coroutine_handle<> awaiting,
                                         bool* slept) {
-  u32 saved = preempt_off();
   PromiseBase* me = g_rt.current;
+  if (me && !me->task_id) task_id_of(*me);  // the kernel wakes it by its payload id
+  u32 saved = preempt_off();
   if (!me) {  // not in a task: nobody would resume it; the caller polls
     preempt_restore(saved);
     return awaiting;
@@ -398,14 +481,22 @@ std::coroutine_handle<> task_detail::task_ended(PromiseBase& p, std::coroutine_h
     g_rt.parked = true;
     return std::noop_coroutine();
   }
-  i64 e = task_remove(p.task_id);
-  if (e < 0) ureport("runtime: remove id=%u err=%ld", unsigned(p.task_id), long(e));
+  if (p.task_id) {
+    i64 e = task_remove(p.task_id);
+    if (e < 0) ureport("runtime: remove id=%u err=%ld", unsigned(p.task_id), long(e));
+  }
   p.magic = 0;
   p.finished = true;
   g_rt.stats.finished++;
-  if (PromiseBase* joiner = std::exchange(p.joiner, nullptr)) local_push(*joiner);
   reap_zombie();
   if (p.detached) g_rt.zombie = frame;  // freed at the next switch: we still run on it
+  if (PromiseBase* joiner = std::exchange(p.joiner, nullptr)) {
+    // Woken: to the tail of its local queue; when that queue and every one above it
+    // (local or in the payload) is empty, it would come straight out again: enter it.
+    if (!(((*g_rt.ready_summary | g_rt.local_mask) & joiner->place.at_or_above) | mailbox().preempted_count))
+      return enter(*joiner);
+    local_push(*joiner);
+  }
   return switch_next();
 }
 
@@ -425,7 +516,7 @@ const char* spawn_error_text(i64 error) {
   return "payload error";
 }
 
-u32 current_task_id() { return g_rt.current ? g_rt.current->task_id : 0; }
+u32 current_task_id() { return g_rt.current ? runtime_detail::task_id_of(*g_rt.current) : 0; }
 
 RuntimeStats runtime_stats() { return g_rt.stats; }
 
@@ -452,11 +543,19 @@ int runtime_start(Task<int> main_task) {
   return main_status();
 }
 
-extern "C" [[noreturn]] void runtime_executor_entry(u64 arg) {
+extern "C" [[noreturn]] void runtime_executor_entry(u64 arg, u64 handed_id, u64 handed_repr) {
   preempt_off();
+  if (u32 id = mailbox().registered_task) {  // a tick put the unregistered task it took into the payload
+    mailbox().registered_task = 0;
+    if (g_rt.current && !g_rt.current->task_id) g_rt.current->task_id = id;
+  }
   g_rt.current = nullptr;
   if (arg != kEntryArg) ureport("runtime: executor entry with arg=%lx", arg);
-  requeue_preempted();
+  requeue_preempted(u32(handed_id));
+  if (handed_id) {  // the kernel popped our next task on the way in: it runs first
+    g_rt.pending = PopResult{PopKind::run, 0, my_as_id(), u32(handed_id), handed_repr};
+    g_rt.has_pending = true;
+  }
   runtime_detail::executor_loop();
   sys_exit(main_status());
 }

@@ -25,9 +25,15 @@ struct RuntimeStats;
 // The non-template half of the runtime, in runtime.cc. Not for programs.
 namespace runtime_detail {
 using task_detail::PromiseBase;
-// add_task(task, frame, priority): the spawn primitive: frame's address becomes a new
-// ready task of this AS. -> its id, or -error. (Lab 05 hole: user/lib/spawn.cc.)
+// add_task(task, frame, priority): the spawn primitive's payload half: task (a spawned
+// task, set up by spawn_task) enters the shared scheduler. Its repr is its frame's
+// address; its metadata, our AS and the priority, go into the payload: a ready task, or
+// with kPayloadAddClaimed in priority a `running` one that stays ours. -> its id (also
+// in task.task_id), or the payload's refusal. (Lab 05 hole: user/lib/spawn.cc.)
 i64 add_task(PromiseBase& task, void* frame, u64 priority);
+// task_id_of(task): task's payload id; a live task the payload does not know yet is
+// registered now (`running`: it stays ours). 0 if that fails or the task is gone.
+u32 task_id_of(PromiseBase& task);
 // executor_loop(): the seed's start-up loop; returns when nothing is ready anywhere.
 // (Lab 05 hole: user/lib/executor_loop.cc.)
 void executor_loop();
@@ -44,9 +50,11 @@ RuntimeStats& stats();
 std::coroutine_handle<> join_switch(PromiseBase& child, std::coroutine_handle<> awaiting);
 std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting);
 void detach(PromiseBase& task, std::coroutine_handle<> frame);
-// spawn_task(task, frame, priority): spawn's non-template half: add_task, and the new
-// task goes to our local queue (claimed in the payload) when nobody waits there at its
-// level or above; else our local tasks go back to the payload before it. -> id or -error.
+// spawn_task(task, frame, priority): spawn's non-template half. When nobody waits in the
+// payload at its level or above, the new task goes to our local queue with no payload
+// call (add_task runs later, if another party must see it: a flush, a wait on the
+// kernel, a tick); else our local tasks go back to the payload and it joins them there
+// through add_task, ready. -> its payload id (0: local for now), or -error.
 i64 spawn_task(PromiseBase& task, void* frame, u64 priority);
 void report_empty_join();
 // external_switch: park in an ExternalWait (sets *slept when it did).
@@ -75,7 +83,8 @@ class [[nodiscard]] JoinHandle {
   ~JoinHandle() { detach(); }
 
   bool valid() const { return bool(handle_); }  // false once joined, detached or moved
-  u32 task_id() const { return handle_ ? handle_.promise().task_id : 0; }
+  // task_id(): the task's payload id (registering it now if it has none yet), 0 if none.
+  u32 task_id() const { return handle_ ? runtime_detail::task_id_of(handle_.promise()) : 0; }
   bool finished() const { return handle_ && handle_.promise().finished; }
   void detach() {
     if (!handle_) return;
@@ -180,7 +189,8 @@ struct ExternalWait {
   }
 };
 
-// current_task_id(): the payload id of the task the executor is running (0: none).
+// current_task_id(): the payload id of the task the executor is running (0: none). A task
+// the payload does not know yet is registered now (the kernel needs the id: lab 06).
 u32 current_task_id();
 
 // runtime_start(main_task): the seed's user start-up: wrap main_task as task t0, spawn
@@ -191,13 +201,16 @@ u32 current_task_id();
 // runtime_start may never run, so report from inside the tasks.
 int runtime_start(Task<int> main_task);
 
-// runtime_executor_entry(arg): where the kernel restarts the executor, on a fresh stack
-// (registered by runtime_start). Runs the loop again, then exits with t0's status.
-extern "C" [[noreturn]] void runtime_executor_entry(u64 arg);
+// runtime_executor_entry(arg, handed_id, handed_repr): where the kernel restarts the
+// executor, on a fresh stack (registered by runtime_start). handed_id != 0: the kernel
+// popped that task of ours for us on its way here; it runs first. Runs the loop again,
+// then exits with t0's status.
+extern "C" [[noreturn]] void runtime_executor_entry(u64 arg, u64 handed_id, u64 handed_repr);
 
 struct RuntimeStats {
-  u64 spawned;            // tasks added to the payload
-  u64 spawn_failures;     // spawn refused by the payload (not counting frame allocation failures)
+  u64 spawned;            // tasks spawned (in the payload at once, or local at first)
+  u64 registered;         // tasks that entered the payload (add_task; the kernel's are not counted)
+  u64 spawn_failures;     // adds refused (payload or quota; not counting frame allocation failures)
   u64 finished;           // tasks that ran to their end
   u64 resumes;            // tasks resumed by the executor loop (not counting switches)
   u64 payload_switches;   // yields, joins and ends whose next task the payload picked

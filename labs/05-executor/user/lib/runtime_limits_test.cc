@@ -94,6 +94,7 @@ Task<u64> victim(u64 seed) {
 }
 
 Task<int> preempt_main(u64 seed) {
+  CHECK(current_task_id() != 0);  // registered now (reap() finds a dead program's tasks there)
   SpawnResult<u64> v = spawn(victim(seed));
   if (!v.ok()) co_return 2;
   SpawnResult<void> k = spawn(fake_timeout(v.handle().task_id()));
@@ -106,10 +107,12 @@ Task<int> preempt_main(u64 seed) {
 
 // A lost wake-up: the child forgets its joiner, so t0 sleeps forever.
 Task<u64> forgetful(u64 v) {
+  CHECK(g_rt.current->task_id == 0);  // a local task: not in the payload
   g_rt.current->joiner = nullptr;
   co_return v;
 }
 Task<int> lost_wakeup_main(u64 seed) {
+  CHECK(current_task_id() != 0);  // registered now, so the payload shows it stuck
   SpawnResult<u64> r = spawn(forgetful(seed));
   if (!r.ok()) co_return 2;
   co_return int(co_await r.handle());
@@ -121,12 +124,14 @@ struct ForeignAwaitable {
   void await_resume() const noexcept {}
 };
 Task<int> foreign_await_main(u64) {
+  CHECK(current_task_id() != 0);  // registered, for reap()
   co_await ForeignAwaitable{};
   co_return 0;
 }
 
 // reap(): free what a program that died left behind: its tasks' frames, parents first
-// (in these programs a parent always holds a lower slot than its children).
+// (in these programs a parent always holds a lower slot than its children). Only tasks
+// in the payload are found: the programs that die register theirs (current_task_id).
 void reap() {
   for (u32 i = 0; i < kPayloadMaxTasks; i++) {
     TaskMeta& m = g_host_sched.slots[i].meta;

@@ -136,7 +136,7 @@ inline int run_program(Task<int> main_task) {
   } else {
     if (setjmp(restart_jump)) {
       CHECK(g_host.entry == u64(&runtime_executor_entry));
-      runtime_executor_entry(g_host.entry_arg);
+      runtime_executor_entry(g_host.entry_arg, 0, 0);
     }
     status = runtime_start(std::move(main_task));
   }

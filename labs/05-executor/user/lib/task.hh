@@ -32,23 +32,29 @@ struct PromiseBase;
 // scheduler, its joiner woken; returns the coroutine to transfer to next.
 std::coroutine_handle<> task_ended(PromiseBase& p, std::coroutine_handle<> frame) noexcept;
 
+// TaskPlace: where a spawned task queues (the runtime's local queue mirrors the payload's).
+struct TaskPlace {
+  u8 level = 0;        // its ready level in the payload (0 in the FIFO one)
+  u8 above = 0;        // bits of the levels above it: (1 << level) - 1
+  u8 at_or_above = 1;  // and with its own: (2 << level) - 1
+  u8 priority = 0;     // as spawned (the payload's metadata, when registered)
+};
+
 struct PromiseBase {
   std::coroutine_handle<> continuation;  // awaited inline: the caller, resumed at the end
   std::coroutine_handle<> resume_point;  // spawned: where the executor resumes the task next
   u32 magic = 0;                         // kSpawnedMagic while the scheduler holds the task
-  u32 task_id = 0;                       // its id in the payload, once spawned
+  u32 task_id = 0;                       // its id in the payload, once registered (0: not yet)
   PromiseBase* joiner = nullptr;         // the task sleeping in a join on this one
-  PromiseBase* next_local = nullptr;     // the runtime's local ready queue (runtime.cc)
-  u8 level = 0;                          // its ready level in the payload (0 in the FIFO one)
-  u8 above = 0;                          // bits of the levels above it: (1 << level) - 1
-  u8 at_or_above = 1;                    // and with its own: (2 << level) - 1
+  PromiseBase* next_local;               // the runtime's local ready queue (set when queued)
+  TaskPlace place;                       // its ready level and priority
   bool finished = false;                 // spawned and done: the executor has removed it
   bool detached = false;                 // no JoinHandle left: the executor frees the frame
 
   // The frame comes from the user heap. Failure gives an invalid Task (the caller
   // checks valid()); GCC then requires this operator new to be noexcept.
   static void* operator new(usize size) noexcept { return heap_alloc(size); }
-  static void operator delete(void* frame) noexcept { heap_free(frame); }
+  static void operator delete(void* frame, usize size) noexcept { heap_free_sized(frame, size); }
 
   std::suspend_always initial_suspend() noexcept { return {}; }
 
