@@ -9,9 +9,9 @@
 [[gnu::weak]] Error map_shared_payload(PageTable& table);
 [[gnu::weak]] void unmap_shared_payload(PageTable& table);
 
-namespace {
-AddressSpace g_spaces[kMaxAddressSpaces];  // slot i has ASID i + 1
+AddressSpace g_spaces[kMaxAddressSpaces];
 
+namespace {
 void destroy(AddressSpace& space) {
   unshare_kernel_mappings(space.table);
   if (unmap_shared_payload) unmap_shared_payload(space.table);  // shared subtrees: not ours to free
@@ -20,7 +20,6 @@ void destroy(AddressSpace& space) {
 }
 }  // namespace
 
-u64 as_stack_top(int slot) { return kUserStackTop - u64(slot) * (kUserStackPages + 1) * kPageSize; }
 
 Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why) {
   Result<ElfImage> image = elf_check(elf, size, why);
@@ -126,9 +125,6 @@ void as_discard_empty(AddressSpace& space) {
   destroy(space);
 }
 
-void as_activate(const AddressSpace& space) {
-  asm volatile("csrw satp, %0" : : "r"(space.satp) : "memory");  // on every return to user mode
-}
 
 int as_live_count() {
   int n = 0;
@@ -136,8 +132,4 @@ int as_live_count() {
   return n;
 }
 
-AddressSpace* as_find(u64 id) {
-  if (id == 0 || id > u64(kMaxAddressSpaces)) return nullptr;
-  AddressSpace& space = g_spaces[id - 1];
-  return space.id == id ? &space : nullptr;
-}
+

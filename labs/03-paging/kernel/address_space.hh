@@ -28,7 +28,7 @@ Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why);
 // as_add_process(space): map a new user stack (with its guard page) for one more process;
 // returns the stack slot, and counts the process in.
 Result<int> as_add_process(AddressSpace& space);
-u64 as_stack_top(int slot);
+inline u64 as_stack_top(int slot) { return kUserStackTop - u64(slot) * (kUserStackPages + 1) * kPageSize; }
 // as_remove_process(space, slot): unmap that stack; the last process out destroys the AS.
 void as_remove_process(AddressSpace& space, int slot);
 // as_add_stack / as_remove_stack: just a stack (lab 05: a fresh executor stack after a
@@ -41,7 +41,14 @@ void as_park_stack(AddressSpace& space, int slot);
 // as_discard_empty(space): destroy an AS that no process ever moved into.
 void as_discard_empty(AddressSpace& space);
 // as_activate(space): satp = its table (ASID = its id; no flush needed).
-void as_activate(const AddressSpace& space);
+inline void as_activate(const AddressSpace& space) {
+  asm volatile("csrw satp, %0" : : "r"(space.satp) : "memory");  // on every return to user mode
+}
 int as_live_count();
+extern AddressSpace g_spaces[kMaxAddressSpaces];  // slot i has ASID i + 1
 // as_find(id): the live AS with that id, or nullptr (ids from untrusted data are fine).
-AddressSpace* as_find(u64 id);
+inline AddressSpace* as_find(u64 id) {
+  if (id == 0 || id > u64(kMaxAddressSpaces)) return nullptr;
+  AddressSpace& space = g_spaces[id - 1];
+  return space.id == id ? &space : nullptr;
+}

@@ -28,6 +28,8 @@ u64 g_tick_guard_start, g_tick_guard_size;
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
 [[gnu::section(".noinit.kstacks")]] KernelStack g_kernel_stacks[kMaxProcesses];
 
+int g_current;  // slot of the running process
+
 namespace {
 
 struct KernelContext {
@@ -36,7 +38,6 @@ struct KernelContext {
 extern "C" int kernel_context_save(KernelContext* context);
 extern "C" [[noreturn]] void kernel_context_resume(const KernelContext* context);
 
-int g_current;       // slot of the running process
 int g_slot_limit;    // slots at or above this have never been used: the scheduler skips them
 int g_next_pid = 1;
 int g_started;       // processes created so far in this run (seeds by creation order)
@@ -117,7 +118,6 @@ u64 program_seed(u64 test_seed, int index) {
   return rng.next();
 }
 
-Process& current_process() { return g_processes[g_current]; }
 
 void process_reset_frame(Process& p, u64 pc, u64 a0) {
   TrapFrame& f = p.frame();
@@ -130,21 +130,6 @@ void process_reset_frame(Process& p, u64 pc, u64 a0) {
   f.sstatus = (sstatus & ~(kSstatusSpp | kSstatusSum)) | kSstatusSpie;  // U-mode, interrupts on
 }
 
-void process_restart_executor(Process& p) {
-  TrapFrame& f = p.frame();
-  f.regs[reg::sp] = as_stack_top(p.stack_slot);
-  f.regs[reg::a0] = p.executor_arg;
-  f.regs[reg::gp] = p.executor_gp;  // a timed-out task may have had gp for its own use
-  f.regs[reg::a1] = 0;  // no task handed over (lab 04's fast_yield may set a1/a2)
-  f.regs[reg::a2] = 0;
-  f.sepc = p.executor_entry;
-}
-
-void process_switch_to(Process& p) {
-  KASSERT(p.state == ProcessState::runnable);
-  g_current = int(&p - g_processes);
-  as_activate(*p.space);
-}
 
 Process* find_process(int pid) {
   if (pid <= 0) return nullptr;

@@ -3,6 +3,7 @@
 #pragma once
 #include "kernel/address_space.hh"
 #include "kernel/kernel_stack.hh"
+#include "kernel/panic.hh"
 #include "kernel/user_programs.hh"
 
 constexpr int kMaxProcesses = 16;
@@ -56,7 +57,8 @@ Result<int> process_spawn(const UserProgram* program, int parent, AddressSpace* 
 // table (the grader's malformed-ELF test); false and a report line if refused.
 bool process_start_image(const char* name, const u8* elf, u64 size);
 
-Process& current_process();
+extern int g_current;  // the slot of the running process
+inline Process& current_process() { return g_processes[g_current]; }
 Process* find_process(int pid);
 void process_exit(i64 status);
 void process_kill(u64 scause, u64 sepc, u64 stval);
@@ -72,10 +74,22 @@ void process_reset_frame(Process& p, u64 pc, u64 a0);
 // starts its executor entry afresh on its stack, as entry(arg, 0, 0): a1 = a2 = 0 say "no
 // task handed over" (lab 04's fast_yield may set them), and gp = the one it registered
 // with. The other registers are p's own stale ones: nothing of another process leaks.
-void process_restart_executor(Process& p);
+inline void process_restart_executor(Process& p) {
+  TrapFrame& f = p.frame();
+  f.regs[reg::sp] = as_stack_top(p.stack_slot);
+  f.regs[reg::a0] = p.executor_arg;
+  f.regs[reg::gp] = p.executor_gp;  // a timed-out task may have had gp for its own use
+  f.regs[reg::a1] = 0;              // no task handed over (lab 04's fast_yield may set a1/a2)
+  f.regs[reg::a2] = 0;
+  f.sepc = p.executor_entry;
+}
 // process_switch_to(p): make p the running process (its table active); the caller then
 // returns p's frame to user mode.
-void process_switch_to(Process& p);  // wait collected its status: free the slot
+inline void process_switch_to(Process& p) {
+  KASSERT(p.state == ProcessState::runnable);
+  g_current = int(&p - g_processes);
+  as_activate(*p.space);
+}
 TrapFrame* process_next_frame();
 // Timeouts and switches of all processes since boot (the system-wide timeout rate).
 u64 system_timeouts();

@@ -33,7 +33,7 @@ bool run_kernel_task(const PopResult& r) {
 
 // The process that runs AS `as_id`'s executor, or nullptr. as_id comes from the
 // payload's data: as_find() accepts any number.
-Process* executor_of(u64 as_id) {
+inline Process* executor_of(u64 as_id) {
   AddressSpace* space = as_find(as_id);
   if (!space || space->executor_slot < 0 || space->executor_slot >= kMaxProcesses) return nullptr;
   Process& p = g_processes[space->executor_slot];
@@ -41,15 +41,40 @@ Process* executor_of(u64 as_id) {
   return live ? &p : nullptr;
 }
 
-// waiting_executor(as_id): AS as_id's executor, if it sits at its entry with no task
-// handed to it yet (its frame was reset when it switched away or timed out): then
-// fast_yield may pop that AS's task itself and pass it in a1/a2, saving a pop. nullptr
-// otherwise (a frame saved whole by a trap goes on where it was and pops for itself).
-void* waiting_executor(u64 as_id) {
+// UserPick: fast_yield's can_run context. AS 0's tasks run in the kernel; the head task
+// of another user AS is taken (popped: Run) for its executor if that executor sits at
+// its entry with no task handed to it yet (its frame was reset when it switched away or
+// timed out): fast_yield passes it in a1/a2, saving the target a pop. Otherwise the pop
+// says Yield and the target, its frame saved whole by a trap, pops for itself.
+struct UserPick {
+  u64 caller_as;
+  u64 taken_as;
+  Process* taken;
+};
+
+bool yield_can_run(void* ctx, const TaskMeta* task) {
+  UserPick& pick = *static_cast<UserPick*>(ctx);
+  u64 as_id = task->as_id;
+  if (as_id == 0) return true;
+  if (as_id == pick.caller_as) return false;
   Process* p = executor_of(as_id);
-  if (!p) return nullptr;
-  const TrapFrame& f = p->frame();
-  return f.sepc == p->executor_entry && f.regs[reg::a1] == 0 ? p : nullptr;
+  if (!p || p->frame().sepc != p->executor_entry || p->frame().regs[reg::a1] != 0) return false;
+  pick.taken_as = as_id;
+  pick.taken = p;
+  return true;
+}
+
+// pop_for_yield(pick): the pop, and only what can be true survives: a Run of an AS-0
+// task or of the user task yield_can_run took, a Yield to a user AS, Done; anything
+// else counts as corruption.
+PopResult pop_for_yield(UserPick& pick) {
+  pick.taken = nullptr;
+  PopResult r = payload_pop(yield_can_run, &pick);
+  bool sane = (r.kind == PopKind::run && (r.as_id == 0 || (r.as_id == pick.taken_as && pick.taken))) ||
+              (r.kind == PopKind::yield && r.as_id != 0) || r.kind == PopKind::done ||
+              r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
+  if (!sane) r.kind = PopKind::corrupt;
+  return r;
 }
 
 // switch_away(caller, target): fast_yield's switch to another AS. The caller's context
@@ -111,25 +136,21 @@ long do_executor(TrapFrame& f) {
 // caller's context (it restarts at its executor entry when it runs again). If that
 // executor waits at its entry, the kernel's pop takes the task for it (Run) and passes
 // it in a1 = id, a2 = repr: the executor runs it before it pops again.
-long fast_yield(long, long, long, long, long, long) {
-  Process& caller = current_process();
-  if (!caller.executor_entry || !payload_loaded()) return -kErrInvalid;
-  kernel_space_enter();  // the payload's code is mapped without U only in the kernel's table
-  if (yield_storm && yield_storm(caller)) {  // lab 05: an executor that only yields waits its turn
-    process_restart_executor(caller);
-    process_yield();
-    resume_someone();
-  }
+namespace {
+// hand_over(caller, target, r): r is the task pop_for_yield took for target's executor:
+// pass it in a1/a2 and switch there.
+[[noreturn]] void hand_over(Process& caller, Process& target, const PopResult& r) {
+  target.frame().regs[reg::a1] = r.task_id;
+  target.frame().regs[reg::a2] = r.repr;
+  switch_away(caller, target);
+}
+
+// pop_rounds(caller, pick, r): fast_yield's loop from its first pop r on: run kernel
+// tasks, drop orphans, wait for I/O, until a user AS's task comes up or nothing is ready.
+[[gnu::noinline]] long pop_rounds(Process& caller, UserPick& pick, PopResult r) {
   bool ran_kernel_task = false;
-  UserPick pick{caller.space->id, waiting_executor};
-  for (int round = 0; round < kPopRounds; round++) {
-    PopResult r = payload_pop_for_yield(pick);
-    if (r.kind == PopKind::run && r.as_id != 0) {  // taken for the executor pick.taken
-      Process& target = *static_cast<Process*>(pick.taken);
-      target.frame().regs[reg::a1] = r.task_id;
-      target.frame().regs[reg::a2] = r.repr;
-      switch_away(caller, target);
-    }
+  for (int round = 0; round < kPopRounds; round++, r = pop_for_yield(pick)) {
+    if (r.kind == PopKind::run && r.as_id != 0) hand_over(caller, *pick.taken, r);
     if (r.kind == PopKind::run) {
       if (!run_kernel_task(r)) break;
       ran_kernel_task = true;
@@ -165,4 +186,21 @@ long fast_yield(long, long, long, long, long, long) {
   }
   payload_recover("pop");
   resume_someone();
+}
+}  // namespace
+
+long fast_yield(long, long, long, long, long, long) {
+  Process& caller = current_process();
+  if (!caller.executor_entry || !payload_loaded()) return -kErrInvalid;
+  kernel_space_enter();  // the payload's code is mapped without U only in the kernel's table
+  if (yield_storm && yield_storm(caller)) {  // lab 05: an executor that only yields waits its turn
+    process_restart_executor(caller);
+    process_yield();
+    resume_someone();
+  }
+  UserPick pick{caller.space->id, 0, nullptr};
+  PopResult r = pop_for_yield(pick);
+  // The common case, kept short: the next task is another AS's, taken for its executor.
+  if (r.kind == PopKind::run && r.as_id != 0) hand_over(caller, *pick.taken, r);
+  return pop_rounds(caller, pick, r);
 }

@@ -9,9 +9,10 @@
 #include "lib/payload_check.hh"
 #include "lib/string.hh"
 
+bool g_payload_loaded;
+
 namespace {
 PayloadImage g_payload;
-bool g_loaded;
 
 template <typename Fn> Fn entry(u64 address) { return reinterpret_cast<Fn>(address); }
 void* state() { return reinterpret_cast<void*>(g_payload.header.state); }
@@ -36,17 +37,16 @@ u64* root_entries(const PageTable& table) { return reinterpret_cast<u64*>(table.
 
 // For lab 03's weak hooks: every new user table gets the payload; every program its base.
 Error map_shared_payload(PageTable& table) {
-  if (g_loaded) root_entries(table)[kPayloadRootIndex] = root_entries(g_user_template)[kPayloadRootIndex];
+  if (g_payload_loaded) root_entries(table)[kPayloadRootIndex] = root_entries(g_user_template)[kPayloadRootIndex];
   return Error::ok;
 }
 void unmap_shared_payload(PageTable& table) { root_entries(table)[kPayloadRootIndex] = 0; }
-u64 shared_payload_base() { return g_loaded ? kPayloadBase : 0; }
+u64 shared_payload_base() { return g_payload_loaded ? kPayloadBase : 0; }
 
-bool payload_loaded() { return g_loaded; }
 const PayloadImage& payload_image() { return g_payload; }
 
 bool payload_load(const u8* image, u64 size, const char* origin) {
-  KASSERT(!g_loaded);
+  KASSERT(!g_payload_loaded);
   PayloadCheck check = payload_check_header(image, size, kPayloadBase);
   if (!check.ok) {
     kprintf("payload: %s refused: %s\n", origin, check.reason);
@@ -80,7 +80,7 @@ bool payload_load(const u8* image, u64 size, const char* origin) {
     return false;
   }
   asm volatile("sfence.vma zero, zero");
-  g_loaded = true;
+  g_payload_loaded = true;
   g_tick_guard_start = h.text_start;  // a tick in here waits a slice (no lock in the payload)
   g_tick_guard_size = h.text_end - h.text_start;
   i64 r = entry<PayloadInitFn>(h.entries.init)(state(), h.state_size);
@@ -120,25 +120,8 @@ PopResult payload_pop_kernel() {
   return r;
 }
 
-namespace {
-bool yield_can_run(void* ctx, const TaskMeta* task) {
-  UserPick& pick = *static_cast<UserPick*>(ctx);
-  if (task->as_id == 0) return true;
-  if (task->as_id == pick.caller_as) return false;
-  pick.taken = pick.take(task->as_id);
-  pick.taken_as = task->as_id;
-  return pick.taken != nullptr;
-}
-}  // namespace
-
-PopResult payload_pop_for_yield(UserPick& pick) {
-  pick.taken = nullptr;
-  PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), yield_can_run, &pick);
-  bool sane = (r.kind == PopKind::run && (r.as_id == 0 || (r.as_id == pick.taken_as && pick.taken))) ||
-              (r.kind == PopKind::yield && r.as_id != 0) || r.kind == PopKind::done ||
-              r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
-  if (!sane) r.kind = PopKind::corrupt;
-  return r;
+PopResult payload_pop(PayloadCanRunFn can_run, void* ctx) {
+  return entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), can_run, ctx);
 }
 
 bool payload_stats(PayloadStats* out) {

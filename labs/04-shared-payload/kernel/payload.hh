@@ -19,7 +19,8 @@ struct PayloadImage {
 // map it into the kernel's table and initialise the scheduler. On a bad image: a clear
 // message, a report line ("payload refused <reason>") and false; nothing is mapped.
 bool payload_load(const u8* image, u64 size, const char* origin);
-bool payload_loaded();
+extern bool g_payload_loaded;  // payload.cc
+inline bool payload_loaded() { return g_payload_loaded; }
 const PayloadImage& payload_image();
 
 // payload_map_into(table, image, for_user): map every page of the payload at its VA:
@@ -34,17 +35,9 @@ i64 payload_add(u64 repr, u64 as_id, u64 priority);
 i64 payload_remove(u64 task_id);
 i64 payload_set_state(u64 task_id, TaskState state);
 PopResult payload_pop_kernel();  // can_run: tasks of AS 0
-// payload_pop_for_yield(pick): fast_yield's pop. Besides AS 0's tasks it may take the
-// head task of a user AS other than pick.caller_as, if pick.take(as_id) names a process to
-// hand it to (recorded in pick.taken_as/taken). A Run of a user task is kept only if it
-// is the one so accepted; otherwise the results are checked as in payload_pop_kernel.
-struct UserPick {
-  u64 caller_as;
-  void* (*take)(u64 as_id);  // the process that would run this AS's task now, or nullptr
-  u64 taken_as = 0;
-  void* taken = nullptr;
-};
-PopResult payload_pop_for_yield(UserPick& pick);
+// payload_pop(can_run, ctx): the payload's pop as it answers, unchecked: the caller
+// keeps only what can be true (fast_yield, which hands user tasks to their executors).
+PopResult payload_pop(PayloadCanRunFn can_run, void* ctx);
 bool payload_stats(PayloadStats* out);
 
 // payload_recover(why): the data was found corrupt: report it, initialise the scheduler

@@ -207,10 +207,13 @@ void check_all(const Flavour& f, u64 seed) {
   CHECK(st.spawned == st.finished && st.spawn_failures == 0 && st.fast_yields == 0);
 
   // Another AS's tasks take turns: the executor yields to the kernel (fast_yield), which
-  // either comes back (1) or drops our stack and restarts us at the executor entry.
-  for (int switch_away = 0; switch_away < 2; switch_away++) {
+  // either comes back (1) or drops our stack and restarts us at the executor entry,
+  // with no task or (mode 2) with our next task, popped for us, in a1/a2.
+  for (int mode = 0; mode < 3; mode++) {
+    bool switch_away = mode > 0;
     host_reset(f);
     g_host.switch_away = switch_away;
+    g_host.hand_over = mode == 2;
     g_foreign_as = 7;
     CHECK(run_program(sum_main(seed)) == 0);
     g_foreign_as = 0;
@@ -219,6 +222,7 @@ void check_all(const Flavour& f, u64 seed) {
     CHECK(g_host.foreign_runs == int(runtime_stats().spawned) - 1);
     CHECK(int(runtime_stats().fast_yields) >= (g_host.foreign_runs ? 1 : 0));
     CHECK(switch_away ? g_host.restarts >= 1 : g_host.restarts == 0);
+    CHECK(g_host.handoffs == (mode == 2 ? g_host.restarts : 0));
   }
 
   host_reset(f);

@@ -4,7 +4,8 @@
 // user/lib/runtime_sys.hh (SQUALL_RUNTIME_SYS), as a one-AS kernel would:
 //   fast_yield           runs other ASes' tasks (pops them, removes them), then returns
 //                        1 (ours next) or 0 (nothing ready), or switches this AS away
-//                        (longjmp to the restart point: the executor stack is dropped)
+//                        (longjmp to the restart point: the executor stack is dropped),
+//                        with hand_over passing our next task, popped for us, in a1/a2
 //   sys_exit             longjmp back to run_program, which returns the status
 //   sys_resume_preempted per HostKernel::resume: not found / success (emulated) / fail
 //   ureport              recorded; printed with RUNTIME_TEST_VERBOSE=1
@@ -24,13 +25,15 @@ struct HostKernel {
   const Flavour* flavour = &kFlavours[0];
   u16 as_id = 3;                 // this process's AS
   bool switch_away = false;      // fast_yield: drop the caller's context after other ASes ran
+  bool hand_over = false;        // and pop our next task for the restarted executor (a1/a2)
+  PopResult handed{};            // what the restart passes (kind run), as the kernel does
   ResumeMode resume = ResumeMode::not_found;
   jmp_buf* exit_jump = nullptr;
   jmp_buf* restart_jump = nullptr;
   long exit_status = 0;
   u64 entry = 0, entry_arg = 0;  // from sys_executor
   PreemptMailbox* mailbox = nullptr;
-  int foreign_runs = 0, restarts = 0, resume_calls = 0, reports = 0;
+  int foreign_runs = 0, restarts = 0, resume_calls = 0, reports = 0, handoffs = 0;
   u32 last_resumed = 0;
   char last_report[256] = {};
 };
@@ -91,6 +94,11 @@ inline long fast_yield() {
     if (next.kind == PopKind::yield && next.as_id == g_host.as_id) {
       if (!g_host.switch_away) return 1;
       g_host.restarts++;
+      if (g_host.hand_over) {  // the kernel takes our task for us: we wait at our entry
+        g_host.handed = g_host.flavour->pop(&g_host_sched, nullptr, nullptr);
+        CHECK(g_host.handed.kind == PopKind::run && g_host.handed.as_id == g_host.as_id);
+        g_host.handoffs++;
+      }
       longjmp(*g_host.restart_jump, 1);  // our context is dropped; restart at the entry
     }
   }
@@ -136,7 +144,8 @@ inline int run_program(Task<int> main_task) {
   } else {
     if (setjmp(restart_jump)) {
       CHECK(g_host.entry == u64(&runtime_executor_entry));
-      runtime_executor_entry(g_host.entry_arg, 0, 0);
+      PopResult handed = std::exchange(g_host.handed, PopResult{});
+      runtime_executor_entry(g_host.entry_arg, handed.kind == PopKind::run ? handed.task_id : 0, handed.repr);
     }
     status = runtime_start(std::move(main_task));
   }
