@@ -441,7 +441,8 @@ u32 task_id_of(PromiseBase& task) {
   bool is_current = &task == g_rt.current;
   i64 e = register_task(task, kPayloadAddClaimed);  // it stays ours: local, running or asleep
   if (e < 0) ureport("runtime: task cannot enter the payload err=%ld", long(e));
-  preempt_restore(is_current && e > 0 ? task.task_id : running);
+  // The running task leaves runtime mode with its new id (not if we were in runtime mode).
+  preempt_restore(is_current && running == kUnregisteredTask && e > 0 ? task.task_id : running);
   return task.task_id;
 }
 
