@@ -141,6 +141,23 @@ def test_spawn_and_join_sum(boot):
     r.expect_exit(0)
 
 
+@pytest.mark.points(2)
+def test_tiny_slices_keep_every_task(boot):
+    """Two async_sums and preempt_regs under a 150 us slice: timeouts, handed-over tasks
+    and payload calls interleave at random, and still every sum is the grader's and every
+    process exits 0 (a tick inside the payload's code never switches the AS away)."""
+    r = run(boot, ["async_sum", "async_sum", "preempt_regs"], slice_us=150)
+    want = []
+    for index in range(2):
+        n, total = async_sum_expected(program_seed(r.seed, index))
+        want += ["n=%d sum=%d" % (n, total), "heap leaked=0"]
+    got = r.reported("async_sum")
+    if sorted(got) != sorted(want):
+        r.fail("async_sum reported %s under a 150 us slice; the seeds give %s" % (got, want))
+    r.forbid(r"exit \w+ pid=\d+ status=[1-9]", r"runtime deadlock", r"corrupt", r"payload reset")
+    r.expect_exit(0)
+
+
 @pytest.mark.points(3)
 def test_spawn_trees_fork_and_callback(boot):
     """Nested spawn trees mixing fork+join, inline calls and detached callbacks give the

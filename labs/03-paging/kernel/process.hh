@@ -7,6 +7,7 @@
 #include "kernel/user_programs.hh"
 
 constexpr int kMaxProcesses = 16;
+constexpr u8 kMaxGuardedTicks = 8;  // ticks in a row a process may spend in the payload's code
 
 enum class ProcessState : u8 { unused, runnable, zombie };
 
@@ -30,6 +31,7 @@ struct Process {
   u64 switches = 0;        // all switches away from it (timeouts included)
   u32 idle_yields = 0;     // lab 05: fast yields in a row that found nothing to run
   bool deferred = false;   // lab 05: the last tick let it go on (it was in the runtime's code)
+  u8 guarded_ticks = 0;    // ticks in a row that landed in the guarded code (the payload's)
   u64 timeout_instructions = 0;  // lab 05: instructions its timeouts cost (timeout.cc)
   u32 saved_tasks = 0;     // lab 05: its tasks the kernel holds apart now
 
