@@ -3,7 +3,8 @@
 //  - out of memory: spawn gives -ENOMEM, an inline call an invalid Task, and the
 //    program goes on; a full task table gives -no_space; a bad priority -invalid;
 //  - the preemption mailbox: a listed task is handed to resume_preempted, whose three
-//    answers (not found, success, failure) are each handled;
+//    answers (not found, success, failure) are each handled; a restart handed a listed
+//    task leaves it `running` (requeue_preempted);
 //  - broken programs: a lost wake-up ("runtime deadlock"), a foreign awaitable, no
 //    memory for the main task.
 // After each program the heap and the payload must be empty (leftovers are reaped first
@@ -141,7 +142,36 @@ void reap() {
   g_preempt_mailbox.preempted_count = 0;
 }
 
+// A restart that is handed a task the kernel had listed as preempted (the kernel set it
+// ready at the timeout, then popped it for us): requeue_preempted must leave it
+// `running`, or it would be ready twice and run twice. Another listed task is made ready.
+void check_handed_preempted_task(const Flavour& f, u64 seed) {
+  host_reset(f);
+  i64 handed = f.add(&g_host_sched, 0x100, g_host.as_id, seed % kPayloadLevels);
+  i64 other = f.add(&g_host_sched, 0x200, g_host.as_id, (seed >> 8) % kPayloadLevels);
+  CHECK(handed > 0 && other > 0 && f.set(&g_host_sched, u64(other), u64(TaskState::sleeping)) == 0);
+  PopResult r{};
+  do r = f.pop(&g_host_sched, nullptr, nullptr);  // the kernel's pop for our executor
+  while (r.kind == PopKind::run && r.task_id != u32(handed));
+  CHECK(r.kind == PopKind::run && r.task_id == u32(handed));
+  g_preempt_mailbox.preempted[0] = u32(other);
+  g_preempt_mailbox.preempted[1] = u32(handed);
+  g_preempt_mailbox.preempted_count = 2;
+  requeue_preempted(u32(handed));
+  CHECK(g_preempt_mailbox.preempted_count == 2);
+  PayloadStats st{};
+  f.stats(&g_host_sched, &st);
+  CHECK(st.ready == 1);  // `other` only: the handed task stays running
+  r = f.pop(&g_host_sched, nullptr, nullptr);
+  CHECK(r.kind == PopKind::run && r.task_id == u32(other));
+  CHECK(f.pop(&g_host_sched, nullptr, nullptr).kind == PopKind::done);
+  g_preempt_mailbox.preempted_count = 0;
+  f.init(&g_host_sched, sizeof g_host_sched);
+}
+
 void check_limits(const Flavour& f, u64 seed) {
+  check_handed_preempted_task(f, seed);
+
   host_reset(f);
   CHECK(run_program(oom_main(seed)) == 0);
   CHECK(g_error == -kErrNoMemory && g_count >= 2 && !g_inline_valid);
