@@ -112,9 +112,9 @@ $(foreach f,$(KERNEL_RELS),$(eval $(call compile_rule,$(f))))
 
 ifeq ($(USER_ELF_MODE),1)
 # ---- user programs as ELF files (lab 03 on) ----------------------------------------
-# User code has no frame-pointer backtrace (gdb unwinds with DWARF), and its calls may
-# be relaxed (auipc+jalr -> jal): the runtime's hot paths are counted in instructions.
-# (user.ld defines no __global_pointer$, so nothing becomes gp-relative.)
+# User code has no frame-pointer backtrace (gdb unwinds with DWARF), and the linker may
+# relax it: calls become jal, and globals near __global_pointer$ (user/user.ld, set in
+# _start) one gp-relative instruction. The runtime's hot paths are counted in instructions.
 USER_FLAGS := -ffunction-sections -fdata-sections -fomit-frame-pointer
 USER_LDFLAGS := $(filter-out -Wl$(comma)--no-relax,$(LDFLAGS))
 USER_COMMON_RELS := $(USER_LIB_RELS) $(filter lib/%.cc,$(filter-out %_test.cc,$(RELS)))

@@ -20,7 +20,6 @@ void destroy(AddressSpace& space) {
 }
 }  // namespace
 
-
 Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why) {
   Result<ElfImage> image = elf_check(elf, size, why);
   if (!image.ok()) return image.error();
@@ -125,11 +124,8 @@ void as_discard_empty(AddressSpace& space) {
   destroy(space);
 }
 
-
 int as_live_count() {
   int n = 0;
   for (const AddressSpace& s : g_spaces) n += s.id != 0;
   return n;
 }
-
-

@@ -118,7 +118,6 @@ u64 program_seed(u64 test_seed, int index) {
   return rng.next();
 }
 
-
 void process_reset_frame(Process& p, u64 pc, u64 a0) {
   TrapFrame& f = p.frame();
   memset(&f, 0, sizeof f);
@@ -129,7 +128,6 @@ void process_reset_frame(Process& p, u64 pc, u64 a0) {
   asm volatile("csrr %0, sstatus" : "=r"(sstatus));
   f.sstatus = (sstatus & ~(kSstatusSpp | kSstatusSum)) | kSstatusSpie;  // U-mode, interrupts on
 }
-
 
 Process* find_process(int pid) {
   if (pid <= 0) return nullptr;

@@ -64,17 +64,12 @@ bool yield_can_run(void* ctx, const TaskMeta* task) {
   return true;
 }
 
-// pop_for_yield(pick): the pop, and only what can be true survives: a Run of an AS-0
-// task or of the user task yield_can_run took, a Yield to a user AS, Done; anything
-// else counts as corruption.
+// pop_for_yield(pick): the pop; a Run of a user task survives only if it is the one
+// yield_can_run took.
 PopResult pop_for_yield(UserPick& pick) {
+  pick.taken_as = 0;
   pick.taken = nullptr;
-  PopResult r = payload_pop(yield_can_run, &pick);
-  bool sane = (r.kind == PopKind::run && (r.as_id == 0 || (r.as_id == pick.taken_as && pick.taken))) ||
-              (r.kind == PopKind::yield && r.as_id != 0) || r.kind == PopKind::done ||
-              r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
-  if (!sane) r.kind = PopKind::corrupt;
-  return r;
+  return payload_pop(yield_can_run, &pick, pick.taken_as);
 }
 
 // switch_away(caller, target): fast_yield's switch to another AS. The caller's context

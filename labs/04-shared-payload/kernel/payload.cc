@@ -110,18 +110,20 @@ i64 payload_set_state(u64 task_id, TaskState new_state) {
   return entry<PayloadSetTaskStateFn>(g_payload.header.entries.set_task_state)(state(), task_id, u64(new_state));
 }
 
-PopResult payload_pop_kernel() {
-  PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), kernel_can_run, nullptr);
-  // Only what can be true survives: a run must be a kernel task, a yield must name
-  // some other AS; anything else (or an unknown kind) counts as corruption.
-  bool sane = (r.kind == PopKind::run && r.as_id == 0) || (r.kind == PopKind::yield && r.as_id != 0) ||
-              r.kind == PopKind::done || r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
+PopResult payload_pop(PayloadCanRunFn can_run, void* ctx, const u64& user_as) {
+  PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), can_run, ctx);
+  // Only what can be true survives: a run must be a kernel task (or user_as's), a yield
+  // must name some user AS; anything else (or an unknown kind) counts as corruption.
+  bool sane = (r.kind == PopKind::run && (r.as_id == 0 || (user_as != 0 && r.as_id == user_as))) ||
+              (r.kind == PopKind::yield && r.as_id != 0) || r.kind == PopKind::done ||
+              r.kind == PopKind::corrupt || r.kind == PopKind::not_implemented;
   if (!sane) r.kind = PopKind::corrupt;
   return r;
 }
 
-PopResult payload_pop(PayloadCanRunFn can_run, void* ctx) {
-  return entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), can_run, ctx);
+PopResult payload_pop_kernel() {
+  constexpr u64 kNoUserAs = 0;
+  return payload_pop(kernel_can_run, nullptr, kNoUserAs);
 }
 
 bool payload_stats(PayloadStats* out) {

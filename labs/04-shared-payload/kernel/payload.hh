@@ -35,9 +35,10 @@ i64 payload_add(u64 repr, u64 as_id, u64 priority);
 i64 payload_remove(u64 task_id);
 i64 payload_set_state(u64 task_id, TaskState state);
 PopResult payload_pop_kernel();  // can_run: tasks of AS 0
-// payload_pop(can_run, ctx): the payload's pop as it answers, unchecked: the caller
-// keeps only what can be true (fast_yield, which hands user tasks to their executors).
-PopResult payload_pop(PayloadCanRunFn can_run, void* ctx);
+// payload_pop(can_run, ctx, user_as): a pop with the caller's can_run; results are
+// checked as for payload_pop_kernel, except that a Run may also be of AS user_as, read
+// after the pop (can_run sets it when it takes a user task: fast_yield; 0: none).
+PopResult payload_pop(PayloadCanRunFn can_run, void* ctx, const u64& user_as);
 bool payload_stats(PayloadStats* out);
 
 // payload_recover(why): the data was found corrupt: report it, initialise the scheduler

@@ -7,7 +7,7 @@ bool timeout_save(Process& p, PreemptedTask& slot, int fresh_stack) {
   //  - copy p's trap frame (p.frame(): every register, sepc, sstatus) into slot.frame and
   //    remember p's current stack slot in slot.stack_slot (the task's stack);
   //  - give p's executor the fresh stack (p.stack_slot = fresh_stack) and restart it there:
-  //    process_restart_executor(p) (it sets sp, a0-a2 and sepc; the other registers keep
+  //    process_restart_executor(p) (it sets sp, gp, a0-a2 and sepc; the others keep
   //    the task's values, which are p's own).
   //  - return true.
   // Until then the caller undoes its part and p is just preempted.

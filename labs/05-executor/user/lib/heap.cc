@@ -122,11 +122,11 @@ void* list_alloc(u32 need) {
   }
   return nullptr;
 }
-}  // namespace
 
-namespace {
 // block_size_for(size): the block heap_alloc carves for size bytes (header included).
-inline u32 block_size_for(usize size) { return u32(max_of(align_up(size + sizeof(Block), kHeapAlign), usize(kMinBlock))); }
+inline u32 block_size_for(usize size) {
+  return u32(max_of(align_up(size + sizeof(Block), kHeapAlign), usize(kMinBlock)));
+}
 
 // heap_alloc_slow(size): everything but a cache hit.
 [[gnu::noinline]] void* heap_alloc_slow(usize size) {
@@ -206,11 +206,16 @@ bool drain_cache() {
   }
   return any;
 }
-}  // namespace
 
-namespace {
-// cache_push(b): block b, no longer live, to the front of its size's cache bin.
-inline void cache_push(Block* b) {
+// give_back(b): live block b is free again: a small one to the front of its size's
+// cache bin, a big one to the free list.
+inline void give_back(Block* b) {
+  g_stats.in_use -= b->size;
+  g_stats.blocks--;
+  if (b->size > kCacheMaxBlock) {
+    list_free(b);
+    return;
+  }
   Block*& bin = g_cache[b->size / kHeapAlign];
   b->tag = block_tag(b, kCached);
   b->next = bin;
@@ -224,14 +229,7 @@ inline void cache_push(Block* b) {
 void heap_free(void* p) {
   if (!p) return;
   u32 saved = preempt_off();
-  Block* b = live_block(p);
-  g_stats.in_use -= b->size;
-  g_stats.blocks--;
-  if (b->size <= kCacheMaxBlock) {
-    cache_push(b);
-  } else {
-    list_free(b);
-  }
+  give_back(live_block(p));
   preempt_restore(saved);
 }
 
@@ -244,9 +242,7 @@ void heap_free_sized(void* p, usize size) {
     u32 saved = preempt_off();
     Block* b = static_cast<Block*>(p) - 1;
     if (b->size == block_size_for(size) && b->tag == block_tag(b, kUsed)) {
-      g_stats.in_use -= b->size;
-      g_stats.blocks--;
-      cache_push(b);
+      give_back(b);
       preempt_restore(saved);
       return;
     }

@@ -212,30 +212,24 @@ inline PromiseBase* pick_local() {
 // the payload does not know yet is added there now, ready; if the payload refuses it
 // (its table or our quota is full), it stays in our local queue, in order.
 void flush_locals() {
-  PromiseBase* kept = nullptr;  // refused ones, newest first (linked through next_local)
+  PromiseBase* kept = nullptr;  // refused ones, in order (linked through next_local)
+  PromiseBase** kept_tail = &kept;
   while (u32 mask = g_rt.local_mask) {
     PromiseBase& p = local_take(kMasks.of[mask].lowest);
     if (!p.task_id) {
       if (register_task(p, 0) < 0) {
-        p.next_local = kept;
-        kept = &p;
+        p.next_local = nullptr;
+        *kept_tail = &p;
+        kept_tail = &p.next_local;
       }
       continue;
     }
     i64 e = task_set_state(p.task_id, TaskState::ready);
     if (e < 0) ureport("runtime: requeue id=%u err=%ld", unsigned(p.task_id), long(e));
   }
-  PromiseBase* in_order = nullptr;
-  while (kept) {
-    PromiseBase* next = kept->next_local;
-    kept->next_local = in_order;
-    in_order = kept;
-    kept = next;
-  }
-  while (in_order) {
-    PromiseBase* next = in_order->next_local;
-    local_push(*in_order);
-    in_order = next;
+  while (PromiseBase* p = kept) {
+    kept = p->next_local;
+    local_push(*p);
   }
 }
 
@@ -546,7 +540,7 @@ int runtime_start(Task<int> main_task) {
 
 extern "C" [[noreturn]] void runtime_executor_entry(u64 arg, u64 handed_id, u64 handed_repr) {
   preempt_off();
-  if (u32 id = mailbox().registered_task) {  // a tick put the unregistered task it took into the payload
+  if (u32 id = mailbox().registered_task) {  // a tick added the local task it took to the payload
     mailbox().registered_task = 0;
     if (g_rt.current && !g_rt.current->task_id) g_rt.current->task_id = id;
   }
