@@ -68,6 +68,49 @@ def test_pop_order_across_address_spaces(boot, payload):
     r.expect_exit(0)
 
 
+def yielder_runs(seed, programs, prio):
+    """The task runs of `yielders`: each task runs, then yields a seeded number of times
+    (back to the tail of its level) before it is done; and the refused yield of each."""
+    ready, bad, clock = [], [], 0  # ready: [level, seq, as_id, repr, yields left]
+    for index in range(programs):
+        rng = SplitMix64(program_seed(seed, index))
+        for i in range(2 + rng.below(4)):
+            level = rng.below(LEVELS)
+            ready.append([level if prio else 0, clock, index + 1, (index + 1) << 8 | i, rng.below(4)])
+            clock += 1
+        bad.append("bad yield id=%x err=-22" % (0x7FFF0000 | rng.below(256) if rng.below(2) else 0))
+    lines = []
+    while ready:
+        task = min(ready, key=lambda t: (t[0], t[1]))
+        lines.append("task as=%d repr=%x" % (task[2], task[3]))
+        if task[4]:
+            task[4] -= 1
+            task[1], clock = clock, clock + 1
+        else:
+            ready.remove(task)
+    return lines, bad
+
+
+@pytest.mark.points(3)
+@pytest.mark.parametrize("payload", ["fifo", "prio"])
+def test_yielding_tasks_interleave(boot, payload):
+    """Tasks of two ASes yield seeded numbers of times: each yield hands the task to the
+    kernel (the payload's yield_task sets it ready, then pops) and the runs interleave in
+    the order the grader predicts. A yield of an id no task has is refused (-EINVAL)."""
+    r = boot(args="run=yielders,yielders slice=0 payload=%s" % payload)
+    r.forbid(r"^panic:", r"kernel trap:", r"payload reset", r"refused err")
+    want, bad = yielder_runs(r.seed, 2, payload == "prio")
+    got = [l for l in r.reports if l.startswith("task ")]
+    if got != want:
+        first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+        r.fail("the runs differ from the grader's %s model at line %d:\n  expected %s\n  got      %s"
+               % (payload, first, want[first:first + 4], got[first:first + 4]))
+    if sorted(l for l in r.reports if l.startswith("bad yield")) != sorted(bad):
+        r.fail("a yield of a bogus task id was not refused with -22 (EINVAL): %s"
+               % [l for l in r.reports if l.startswith("bad yield")])
+    r.expect_exit(0)
+
+
 def payload_kills(r):
     out = {}
     for line in r.reported("kill"):
@@ -160,6 +203,7 @@ def bad_payloads(image, seed):
         ("major", patched(4, "<H", major + 1 + rng.below(5))),
         ("entry", patched(entry_offset, "<Q", text_end + 8 * rng.below(64))),
         ("entry", patched(entry_offset, "<Q", PAYLOAD_BASE - 8 - 8 * rng.below(64))),
+        ("entry", patched(160, "<Q", text_end + 8 * rng.below(64))),  # ABI 1.2's yield_task
     ]
     return sorted(variants, key=lambda _: rng.next())[:3]
 

@@ -49,8 +49,9 @@ constexpr long null = 0;     // null() -> 0: the cheapest possible round trip
 constexpr long echo = 1;     // echo(a0..a5) -> echo_mix(a0..a5)
 constexpr long getpid = 2;   // getpid() -> pid
 constexpr long add = 3;      // add(v) -> running sum of every v added by this program
-constexpr long yield = 4;    // lab 04 on: yield() -> the kernel pops the shared scheduler
-                             // (see kernel/executor.cc); 0 = nothing left, 1 = your turn
+constexpr long yield = 4;    // lab 04 on: yield(task) -> the kernel pops the shared scheduler
+                             // (see kernel/executor.cc); 0 = nothing left, 1 = your turn;
+                             // task != 0: first set that (yielding) task ready
 constexpr long count = 5;    // the number of fast functions
 }  // namespace fast
 

@@ -9,6 +9,8 @@
 constexpr int kMaxAddressSpaces = 16;
 constexpr int kStacksPerSpace = int(kUserStackSlots);
 
+struct Process;
+
 struct AddressSpace {
   u16 id = 0;        // also the ASID; 0 = unused slot (the kernel's AS is 0)
   int processes = 0; // how many processes live here
@@ -17,7 +19,7 @@ struct AddressSpace {
   u32 stacks_created = 0;  // stacks ever mapped here (lab 05 reports it)
   u64 entry = 0;     // the program's entry point
   u64 satp = 0;      // table.satp(id), computed once
-  int executor_slot = -1;  // lab 04: g_processes index of the process running its executor
+  Process* executor = nullptr;  // lab 04: the process running its executor (checked when used)
   PageTable table;
 };
 

@@ -6,10 +6,11 @@
 #include "kernel/main.hh"
 #include "kernel/panic.hh"
 
+u64 g_kernel_satp;
+
 namespace {
 
 PageTable g_kernel_table;
-u64 g_kernel_satp;
 u64 g_ram_begin, g_ram_end;
 constexpr u64 kGiB = 1ull << 30, kHuge = 2ull << 20;
 
@@ -80,9 +81,7 @@ bool kernel_space_init(u64 reserved_from) {
 
 bool kernel_space_ready() { return g_kernel_satp != 0; }
 
-void kernel_space_enter() {
-  if (g_kernel_satp) asm volatile("csrw satp, %0" : : "r"(g_kernel_satp));
-}
+void kernel_space_enter() { kernel_space_enter_inline(); }
 
 u64 kernel_satp() { return g_kernel_satp; }
 PageTable& kernel_page_table() { return g_kernel_table; }

@@ -28,7 +28,7 @@ u64 g_tick_guard_start, g_tick_guard_size;
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
 [[gnu::section(".noinit.kstacks")]] KernelStack g_kernel_stacks[kMaxProcesses];
 
-int g_current;  // slot of the running process
+Process* g_current = g_processes;  // the running process
 
 namespace {
 
@@ -82,6 +82,8 @@ Result<int> start_in(AddressSpace* space, const UserProgram* program, int parent
 u64 g_timeouts, g_switches;  // system-wide, since boot
 
 // The next runnable slot after `from` in round-robin order (maybe `from`), or -1.
+int current_slot() { return int(g_current - g_processes); }
+
 int next_runnable(int from) {
   for (int step = 1; step <= g_slot_limit; step++) {
     int i = (from + step) % g_slot_limit;
@@ -91,8 +93,8 @@ int next_runnable(int from) {
 }
 
 void switch_to_next() {
-  int next = next_runnable(g_current);
-  if (next >= 0) g_current = next;
+  int next = next_runnable(current_slot());
+  if (next >= 0) g_current = &g_processes[next];
 }
 
 // A process is over: give back its stack (and its AS if it was the last one there).
@@ -207,11 +209,11 @@ u64 system_switches() { return g_switches; }
 
 TrapFrame* process_next_frame() {
   if (current_process().state != ProcessState::runnable) {
-    int next = next_runnable(g_current);
+    int next = next_runnable(current_slot());
     // Lab 06: while I/O is in flight, wait for its interrupts: one may wake a process.
-    while (next < 0 && kernel_idle_wait && kernel_idle_wait()) next = next_runnable(g_current);
+    while (next < 0 && kernel_idle_wait && kernel_idle_wait()) next = next_runnable(current_slot());
     if (next < 0) kernel_context_resume(&g_scheduler_context);  // all done
-    g_current = next;
+    g_current = &g_processes[next];
   }
   as_activate(*current_process().space);
   return &current_process().frame();
@@ -275,7 +277,7 @@ bool run_user_programs(const char* names, u64 slice) {
 bool run_started_processes(u64 slice) {
   int first = next_runnable(g_slot_limit - 1);
   if (first < 0) return true;
-  g_current = first;
+  g_current = &g_processes[first];
   if (kernel_context_save(&g_scheduler_context) == 0) {
     timer_start(slice);
     as_activate(*current_process().space);

@@ -35,10 +35,9 @@ bool run_kernel_task(const PopResult& r) {
 // payload's data: as_find() accepts any number.
 inline Process* executor_of(u64 as_id) {
   AddressSpace* space = as_find(as_id);
-  if (!space || space->executor_slot < 0 || space->executor_slot >= kMaxProcesses) return nullptr;
-  Process& p = g_processes[space->executor_slot];
-  bool live = p.state == ProcessState::runnable && p.executor_entry && p.space == space;
-  return live ? &p : nullptr;
+  Process* p = space ? space->executor : nullptr;
+  bool live = p && p->state == ProcessState::runnable && p->executor_entry && p->space == space;
+  return live ? p : nullptr;
 }
 
 // UserPick: fast_yield's can_run context. AS 0's tasks run in the kernel; the head task
@@ -52,7 +51,8 @@ struct UserPick {
   Process* taken;
 };
 
-bool yield_can_run(void* ctx, const TaskMeta* task) {
+// A leaf on every yield: no frame pointer (backtraces never start inside it).
+[[gnu::optimize("omit-frame-pointer")]] bool yield_can_run(void* ctx, const TaskMeta* task) {
   UserPick& pick = *static_cast<UserPick*>(ctx);
   u64 as_id = task->as_id;
   if (as_id == 0) return true;
@@ -75,7 +75,7 @@ PopResult pop_for_yield(UserPick& pick) {
 // switch_away(caller, target): fast_yield's switch to another AS. The caller's context
 // is dropped: it restarts at its executor entry. The target's frame is already right:
 // reset when it switched away, or saved whole by a trap.
-[[noreturn]] void switch_away(Process& caller, Process& target) {
+[[noreturn, gnu::always_inline]] inline void switch_away(Process& caller, Process& target) {
   if (g_trace_switches) report("switch to=%u", target.space->id);
   caller.switches++, caller.idle_yields = 0;
   process_restart_executor(caller);
@@ -122,30 +122,34 @@ long do_executor(TrapFrame& f) {
   current_process().executor_gp = f.regs[reg::gp];
   current_process().executor_mailbox = f.a(2);  // lab 05's runtime; checked when used
   current_process().executor_mailbox_pa = 0;
-  current_process().space->executor_slot = int(&current_process() - g_processes);
+  current_process().space->executor = &current_process();
   return 0;
 }
 
-// fast yield: pop for the kernel until the next task belongs to a user AS; then return
-// to the caller if it is the caller's, or switch to that AS's executor, dropping the
-// caller's context (it restarts at its executor entry when it runs again). If that
-// executor waits at its entry, the kernel's pop takes the task for it (Run) and passes
-// it in a1 = id, a2 = repr: the executor runs it before it pops again.
+// fast yield(requeue_id): pop for the kernel until the next task belongs to a user AS;
+// then return to the caller if it is the caller's, or switch to that AS's executor,
+// dropping the caller's context (it restarts at its executor entry when it runs again).
+// If that executor waits at its entry, the kernel's pop takes the task for it (Run) and
+// passes it in a1 = id, a2 = repr: the executor runs it before it pops again.
+// requeue_id != 0: the caller's task that yields: the first pop is the payload's
+// yield_task (ABI 1.2), which sets it ready before it pops; one the payload refuses
+// gives -EINVAL, with nothing changed.
 namespace {
-// hand_over(caller, target, r): r is the task pop_for_yield took for target's executor:
+// hand_over(caller, target, task_id, repr): the task the pop took for target's executor:
 // pass it in a1/a2 and switch there.
-[[noreturn]] void hand_over(Process& caller, Process& target, const PopResult& r) {
-  target.frame().regs[reg::a1] = r.task_id;
-  target.frame().regs[reg::a2] = r.repr;
+[[noreturn, gnu::always_inline]] inline void hand_over(Process& caller, Process& target, u32 task_id, u64 repr) {
+  target.frame().regs[reg::a1] = task_id;
+  target.frame().regs[reg::a2] = repr;
   switch_away(caller, target);
 }
 
-// pop_rounds(caller, pick, r): fast_yield's loop from its first pop r on: run kernel
-// tasks, drop orphans, wait for I/O, until a user AS's task comes up or nothing is ready.
-[[gnu::noinline]] long pop_rounds(Process& caller, UserPick& pick, PopResult r) {
-  bool ran_kernel_task = false;
+// pop_rounds(caller, pick, r, requeued): fast_yield's loop from its first pop r on: run
+// kernel tasks, drop orphans, wait for I/O, until a user AS's task comes up or nothing
+// is ready. requeued: the caller's yield set a task of its own ready (so not idle).
+[[gnu::noinline]] long pop_rounds(Process& caller, UserPick& pick, PopResult r, bool requeued) {
+  bool ran_kernel_task = requeued;
   for (int round = 0; round < kPopRounds; round++, r = pop_for_yield(pick)) {
-    if (r.kind == PopKind::run && r.as_id != 0) hand_over(caller, *pick.taken, r);
+    if (r.kind == PopKind::run && r.as_id != 0) hand_over(caller, *pick.taken, r.task_id, r.repr);
     if (r.kind == PopKind::run) {
       if (!run_kernel_task(r)) break;
       ran_kernel_task = true;
@@ -184,18 +188,54 @@ namespace {
 }
 }  // namespace
 
-long fast_yield(long, long, long, long, long, long) {
-  Process& caller = current_process();
+namespace {
+// pop_and_switch(caller, requeue_id): fast_yield's pop (yield_task's if a task comes
+// along) and its common case, kept short: the next task is another AS's, taken for its
+// executor. Everything else goes on in pop_rounds.
+// after_pop(caller, pick, regs, requeued): the first pop was not the common case.
+[[gnu::noinline]] long after_pop(Process& caller, UserPick& pick, PopRegisters regs, bool requeued) {
+  PopResult r = to_pop_result(regs);
+  if (requeued && r.kind == PopKind::refused) {  // nothing changed
+    as_activate(*caller.space);
+    return -kErrInvalid;
+  }
+  return pop_rounds(caller, pick, payload_checked(r, pick.taken_as), requeued);
+}
+
+[[gnu::noinline]] long pop_and_switch(Process& caller, long requeue_id) {
+  UserPick pick{caller.space->id, 0, nullptr};
+  PopRegisters r = requeue_id ? payload_yield_unchecked(u64(requeue_id), yield_can_run, &pick)
+                              : payload_pop_unchecked(yield_can_run, &pick);
+  // A Run (kind 1) of the AS can_run took: a0 == 1 | as_id << 16 | task_id << 32.
+  u64 a0 = u64(r), repr = u64(r >> 64);
+  if (pick.taken && u32(a0) == (u32(PopKind::run) | pick.taken_as << 16))
+    hand_over(caller, *pick.taken, u32(a0 >> 32), repr);
+  return after_pop(caller, pick, r, requeue_id != 0);
+}
+
+// unusual_yield(caller, requeue_id): fast_yield when there is no executor or payload, or
+// the caller may be in a yield storm (lab 05: an executor that only yields waits its
+// turn; its task, if any, is set ready first).
+[[gnu::noinline]] long unusual_yield(Process& caller, long requeue_id) {
   if (!caller.executor_entry || !payload_loaded()) return -kErrInvalid;
-  kernel_space_enter();  // the payload's code is mapped without U only in the kernel's table
-  if (yield_storm && yield_storm(caller)) {  // lab 05: an executor that only yields waits its turn
+  kernel_space_enter_inline();
+  if (yield_storm && yield_storm(caller)) {
+    if (requeue_id && payload_set_state(u64(requeue_id), TaskState::ready) < 0) {
+      as_activate(*caller.space);
+      return -kErrInvalid;
+    }
     process_restart_executor(caller);
     process_yield();
     resume_someone();
   }
-  UserPick pick{caller.space->id, 0, nullptr};
-  PopResult r = pop_for_yield(pick);
-  // The common case, kept short: the next task is another AS's, taken for its executor.
-  if (r.kind == PopKind::run && r.as_id != 0) hand_over(caller, *pick.taken, r);
-  return pop_rounds(caller, pick, r);
+  return pop_and_switch(caller, requeue_id);
+}
+}  // namespace
+
+long fast_yield(long requeue_id, long, long, long, long, long) {
+  Process& caller = current_process();
+  if (!caller.executor_entry || !payload_loaded() || caller.idle_yields >= kStormYields) [[unlikely]]
+    return unusual_yield(caller, requeue_id);
+  kernel_space_enter_inline();  // the payload's code is mapped without U only in the kernel's table
+  return pop_and_switch(caller, requeue_id);
 }

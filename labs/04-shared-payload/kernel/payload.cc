@@ -10,6 +10,7 @@
 #include "lib/string.hh"
 
 bool g_payload_loaded;
+PayloadPopEntry g_payload_pop_entry;
 
 namespace {
 PayloadImage g_payload;
@@ -81,6 +82,8 @@ bool payload_load(const u8* image, u64 size, const char* origin) {
   }
   asm volatile("sfence.vma zero, zero");
   g_payload_loaded = true;
+  g_payload_pop_entry = {entry<decltype(PayloadPopEntry::pop_task)>(h.entries.pop_task),
+                         entry<decltype(PayloadPopEntry::yield_task)>(h.yield_task), state()};
   g_tick_guard_start = h.text_start;  // a tick in here waits a slice (no lock in the payload)
   g_tick_guard_size = h.text_end - h.text_start;
   i64 r = entry<PayloadInitFn>(h.entries.init)(state(), h.state_size);
@@ -111,7 +114,11 @@ i64 payload_set_state(u64 task_id, TaskState new_state) {
 }
 
 PopResult payload_pop(PayloadCanRunFn can_run, void* ctx, const u64& user_as) {
-  PopResult r = entry<PayloadPopTaskFn>(g_payload.header.entries.pop_task)(state(), can_run, ctx);
+  PopResult r = to_pop_result(payload_pop_unchecked(can_run, ctx));
+  return payload_checked(r, user_as);
+}
+
+PopResult payload_checked(PopResult r, u64 user_as) {
   // Only what can be true survives: a run must be a kernel task (or user_as's), a yield
   // must name some user AS; anything else (or an unknown kind) counts as corruption.
   bool sane = (r.kind == PopKind::run && (r.as_id == 0 || (user_as != 0 && r.as_id == user_as))) ||

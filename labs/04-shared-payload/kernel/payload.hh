@@ -39,6 +39,29 @@ PopResult payload_pop_kernel();  // can_run: tasks of AS 0
 // checked as for payload_pop_kernel, except that a Run may also be of AS user_as, read
 // after the pop (can_run sets it when it takes a user task: fast_yield; 0: none).
 PopResult payload_pop(PayloadCanRunFn can_run, void* ctx, const u64& user_as);
+// payload_checked(r, user_as): that check alone: r, or r as corrupt if it cannot be true.
+PopResult payload_checked(PopResult r, u64 user_as);
+// payload_pop_unchecked(can_run, ctx) and payload_yield_unchecked(task_id, can_run, ctx)
+// (ABI 1.2's yield_task): the bare calls, for fast_yield's common case: it uses a Run
+// only if it is of the AS its can_run took, and checks anything else with
+// payload_checked (yield_task's `refused` first). They give the PopResult as the two
+// registers it comes back in (PopRegisters: a0 | a1 << 64), which GCC keeps in registers
+// where a struct goes through memory.
+using PopRegisters = unsigned __int128;
+static_assert(sizeof(PopRegisters) == sizeof(PopResult));
+inline PopResult to_pop_result(PopRegisters r) { return __builtin_bit_cast(PopResult, r); }
+struct PayloadPopEntry {
+  PopRegisters (*pop_task)(void* state, PayloadCanRunFn can_run, void* ctx);  // PayloadPopTaskFn
+  PopRegisters (*yield_task)(void* state, u64 task_id, PayloadCanRunFn can_run, void* ctx);
+  void* state;
+};
+extern PayloadPopEntry g_payload_pop_entry;  // set by payload_load
+inline PopRegisters payload_pop_unchecked(PayloadCanRunFn can_run, void* ctx) {
+  return g_payload_pop_entry.pop_task(g_payload_pop_entry.state, can_run, ctx);
+}
+inline PopRegisters payload_yield_unchecked(u64 task_id, PayloadCanRunFn can_run, void* ctx) {
+  return g_payload_pop_entry.yield_task(g_payload_pop_entry.state, task_id, can_run, ctx);
+}
 bool payload_stats(PayloadStats* out);
 
 // payload_recover(why): the data was found corrupt: report it, initialise the scheduler

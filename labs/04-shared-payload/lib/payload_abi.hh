@@ -22,7 +22,7 @@
 
 inline constexpr u32 kPayloadMagic = 0x4c505153;  // "SQPL" in memory (little-endian)
 inline constexpr u16 kPayloadAbiMajor = 1;         // incompatible changes
-inline constexpr u16 kPayloadAbiMinor = 1;         // compatible additions (1: ready_summary)
+inline constexpr u16 kPayloadAbiMinor = 2;         // compatible additions (1: ready_summary, 2: yield_task)
 inline constexpr u64 kPayloadBase = 0x1000000000ull;  // 64 GiB, in every page table
 inline constexpr u64 kPayloadPageSize = 4096;
 inline constexpr u64 kPayloadMaxSize = 1ull << 20;  // the VA window the kernel reserves
@@ -66,6 +66,7 @@ enum class PopKind : u8 {
   yield = 2,            // the next ready task lives in AS as_id: switch there (it stays ready)
   corrupt = 3,          // the payload's data is inconsistent; nothing was popped
   not_implemented = 4,  // the lab 04 hole (pop_task) is still open
+  refused = 5,          // ABI 1.2, yield_task only: it may not set that task ready; nothing changed
 };
 
 // PopResult: 16 bytes, so it comes back in two registers:
@@ -111,6 +112,12 @@ typedef i64 (*PayloadSetTaskStateFn)(void* state, u64 task_id, u64 new_state);  
 typedef i64 (*PayloadRemoveTaskFn)(void* state, u64 task_id);                   // -> 0
 typedef i64 (*PayloadStatsFn)(void* state, PayloadStats* out);                  // -> 0
 typedef i64 (*PayloadCountInAsFn)(void* state, u64 as_id);  // -> tasks of as_id not done
+// ABI 1.2: yield_task(state, task_id, can_run, ctx): set_task_state(task_id, ready) and
+// then pop_task(can_run, ctx), in one call: the yield of a task (it goes to the tail of
+// its queue; a ready task keeps its place) and the decision who runs next. The pop's
+// result; or `refused` when set_task_state would refuse the id or the state (nothing
+// changed), `corrupt` when it found the data corrupt.
+typedef PopResult (*PayloadYieldTaskFn)(void* state, u64 task_id, PayloadCanRunFn can_run, void* ctx);
 
 // The entry table: absolute addresses, each inside [text_start, text_end).
 struct PayloadEntries {
@@ -152,6 +159,9 @@ struct PayloadHeader {
   // see that no other task waits at its level or above, and then switch between its
   // own tasks without a call (user/lib/runtime.cc). Never a fact the kernel relies on.
   u64 ready_summary;
+  // ABI 1.2: the address of the yield_task entry (PayloadYieldTaskFn), inside text like
+  // the others. The kernel's yield path calls it when the yielding task comes along.
+  u64 yield_task;
 };
-static_assert(sizeof(PayloadHeader) == 160);
+static_assert(sizeof(PayloadHeader) == 168);
 static_assert(__builtin_offsetof(PayloadHeader, entries) == 96);

@@ -13,8 +13,9 @@ PayloadCheck payload_check_header(const void* image, u64 size, u64 load_base, u1
   //  - rodata_start == load_base; rodata_start < rodata_end <= text_start < text_end
   //    <= data_start < end, all page-aligned, and end - load_base <= min(size, kPayloadMaxSize);
   //  - the state object [state, state + state_size) lies inside [data_start, end);
-  //  - every entry point lies inside [text_start, text_end);
-  //  - from ABI minor 1 on: ready_summary lies inside [data_start, end).
+  //  - every entry point lies inside [text_start, text_end), on an even address;
+  //  - from ABI minor 1 on: ready_summary lies inside [data_start, end);
+  //  - from ABI minor 2 on: the yield_task entry lies inside text too.
   // Use subtraction (a - base <= size), never a + b, so huge values cannot wrap.
   (void)image, (void)size, (void)load_base, (void)required_minor;
   return {false, "not implemented (TODO(lab04) in lib/payload_check.cc)"};

@@ -31,6 +31,7 @@ static PayloadHeader good_header() {
   memcpy(h.name, "prio", 4);
   u64* e = &h.entries.init;
   for (u32 i = 0; i < kPayloadEntryCount; i++) e[i] = h.text_start + 0x40 * i + 2;
+  h.yield_task = h.text_start + 0x40 * kPayloadEntryCount + 2;
   return h;
 }
 
@@ -133,6 +134,14 @@ int main() {
     e[i] = h.text_start + 1;  // not an instruction boundary
     CHECK(refused(check(h), names[i]));
   }
+
+  u64 bad_yield_task[] = {h.text_end, h.rodata_start + 0x100, 0, h.text_start + 1};  // ABI 1.2
+  for (u64 bad : bad_yield_task) {
+    h = good_header(), h.yield_task = bad;
+    CHECK(refused(check(h), "yield_task") && refused(check(h), "outside text"));
+  }
+  h = good_header(), h.abi_minor = 1, h.yield_task = 0;  // ABI 1.1 has no yield_task
+  CHECK(check(h, kSize, 1).ok);
 
   // Random headers: refused or accepted, never a read outside the image.
   SplitMix64 rng(0x9a71);

@@ -51,4 +51,5 @@ extern "C" const PayloadHeader payload_header;
             .count_in_as = u64(&payload_count_in_as),
         },
     .ready_summary = u64(&payload_state.ready_bitmap),
+    .yield_task = u64(&payload_yield_task),
 };

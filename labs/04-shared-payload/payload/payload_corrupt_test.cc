@@ -121,7 +121,7 @@ static void corruption_fuzz(const Flavour& f, SchedState* s, u64 seed, int round
     }
     for (int step = 0; step < 40; step++) {
       scribble(s, rng, ids, 32);
-      u64 which = rng.below(7), id = rng.below(4) ? u64(ids[rng.below(32)]) : rng.next() >> rng.below(64);
+      u64 which = rng.below(8), id = rng.below(4) ? u64(ids[rng.below(32)]) : rng.next() >> rng.below(64);
       bool ok = true;
       if (which == 0) {
         i64 r = f.add(s, rng.next(), rng.below(5) ? rng.below(4) : rng.next(), rng.below(10));
@@ -140,6 +140,10 @@ static void corruption_fuzz(const Flavour& f, SchedState* s, u64 seed, int round
         PayloadStats st{};
         i64 r = f.stats(s, &st);
         ok = (r == 0 || r == kCorrupt) && st.ready <= st.live && st.live <= kPayloadMaxTasks;
+      } else if (which == 6) {  // ABI 1.2: set ready + pop
+        Executor e{u16(rng.below(4)), 0, {}, nullptr};
+        PopResult r = f.yield(s, id, can_run_here, &e);
+        ok = (r.kind == PopKind::refused && !r.task_id && !r.repr) || pop_in_range(r, e, hole_open);
       } else {
         i64 r = f.count(s, rng.below(5) ? rng.below(4) : rng.next());
         ok = (r >= 0 && r <= kPayloadMaxTasks) || r == kInvalid || r == kCorrupt;

@@ -79,6 +79,33 @@ static void scenarios_with_pop(const Flavour& f, SchedState* s) {
   CHECK(is_run(pop_in(f, s, 0), u) && is_run(pop_in(f, s, 0), w) && pop_in(f, s, 0).kind == PopKind::done);
   PayloadStats st{};
   CHECK(f.stats(s, &st) == 0 && st.yields == 2 && st.ready == 0 && st.pops == 11 && st.dones == 3);
+
+  // ABI 1.2: yield_task = set ready + pop. Alone, a yielding task runs again at once;
+  // behind another AS's task it gives Yield to that AS (and stays ready, at the tail).
+  f.init(s, sizeof *s);
+  Executor in0{0, 0, {}, nullptr}, in9{9, 0, {}, nullptr};
+  i64 g = f.add(s, 0x10, 0, 2);
+  CHECK(is_run(pop_in(f, s, 0), g) && is_run(f.yield(s, g, can_run_here, &in0), g));
+  i64 h = f.add(s, 0x90, 9, 2);
+  PopResult to9 = f.yield(s, g, can_run_here, &in0);
+  CHECK(to9.kind == PopKind::yield && to9.as_id == 9 && to9.task_id == u64(h));
+  CHECK(is_run(pop_in(f, s, 9), h) && is_run(f.yield(s, h, can_run_here, &in9), h) == false);
+  CHECK(is_run(pop_in(f, s, 0), g));  // g was behind h; h went behind g
+  // Not running: a sleeping task is woken (to the tail), a ready one keeps its place.
+  CHECK(f.set(s, g, kSleeping) == 0 && is_run(f.yield(s, g, can_run_here, &in9), h));  // h was ahead
+  CHECK(f.set(s, h, kReady) == 0);  // queue: g, h
+  PopResult keep = f.yield(s, h, can_run_here, &in9);  // h is ready: stays behind g
+  CHECK(keep.kind == PopKind::yield && keep.task_id == u64(g) && is_run(pop_in(f, s, 0), g));
+  // Refused ids and states change nothing; an uninitialised state is corrupt.
+  i64 before = f.count(s, 0);
+  CHECK(f.yield(s, 0, can_run_here, &in0).kind == PopKind::refused);
+  CHECK(f.yield(s, u64(g) + (1 << 16), can_run_here, &in0).kind == PopKind::refused);  // stale
+  CHECK(f.yield(s, u64(g) | 0x300, can_run_here, &in0).kind == PopKind::refused);      // slot 256+
+  CHECK(f.yield(s, 1ull << 40, can_run_here, &in0).kind == PopKind::refused);
+  CHECK(f.set(s, g, kDone) == 0 && f.count(s, 0) == before - 1);
+  CHECK(f.yield(s, g, can_run_here, &in0).kind == PopKind::yield && f.count(s, 0) == before);  // as set does
+  static SchedState blank;
+  CHECK(f.yield(&blank, g, can_run_here, &in0).kind == PopKind::corrupt);
 }
 
 // ---- reference model ------------------------------------------------------------------
@@ -145,6 +172,20 @@ static void model_run(const Flavour& f, SchedState* s, u64 seed, int steps) {
           ok &= r.kind == PopKind::yield && r.task_id == u64(t->id) && r.repr == 0 && r.as_id == t->as_id;
         }
       }
+    } else if (op < 76 && m.n) {  // ABI 1.2: yield_task = set ready, then pop
+      ModelTask& y = m.tasks[rng.below(m.n)];
+      Executor e{u16(rng.below(2) ? y.as_id : rng.below(4)), 0, {}, nullptr};
+      PopResult r = f.yield(s, y.id, can_run_here, &e);
+      if (y.state != TaskState::ready) y.seq = m.clock++;
+      y.state = TaskState::ready;
+      ModelTask* t = m.next();  // never null: y is ready
+      ok = e.calls == 1 && e.seen.id == t->id;
+      if (t->as_id == e.as_id) {
+        ok &= r.kind == PopKind::run && r.task_id == u64(t->id) && r.repr == t->repr;
+        t->state = TaskState::running;
+      } else {
+        ok &= r.kind == PopKind::yield && r.task_id == u64(t->id) && r.as_id == t->as_id;
+      }
     } else if (op < 88 && m.n) {  // set state
       ModelTask& t = m.tasks[rng.below(m.n)];
       u64 to = rng.below(6);
@@ -163,7 +204,8 @@ static void model_run(const Flavour& f, SchedState* s, u64 seed, int steps) {
       m.tasks[i] = m.tasks[--m.n];
     } else {  // bad arguments change nothing
       ok = f.add(s, 0, rng.below(4), kPayloadLevels + rng.below(9)) == kInvalid &&
-           f.set(s, task_id(0, u32(rng.below(300))), kReady) < 0;
+           f.set(s, task_id(0, u32(rng.below(300))), kReady) < 0 &&
+           f.yield(s, task_id(0, u32(rng.below(300))), can_run_here, nullptr).kind == PopKind::refused;
     }
     if (step % 64 == 0) {
       PayloadStats st{};

@@ -35,11 +35,12 @@ struct Flavour {
   PayloadRemoveTaskFn remove;
   PayloadStatsFn stats;
   PayloadCountInAsFn count;
+  PayloadYieldTaskFn yield;  // ABI 1.2
 };
 #define FLAVOUR(ns, prio)                                                                     \
   Flavour { #ns, prio, ns::payload_init, ns::payload_add_task, ns::payload_pop_task,          \
             ns::payload_set_task_state, ns::payload_remove_task, ns::payload_stats,          \
-            ns::payload_count_in_as }
+            ns::payload_count_in_as, ns::payload_yield_task }
 inline const Flavour kFlavours[] = {FLAVOUR(fifo, false), FLAVOUR(prio, true)};
 
 constexpr i64 kInvalid = -i64(Error::invalid), kNoSpace = -i64(Error::no_space),

@@ -10,6 +10,11 @@
 #error "compile the payload with -DSQUALL_PAYLOAD_PRIO=0 (FIFO) or =1 (priority)"
 #endif
 
+// pop_task.cc's entry, which yield_task ends with. Declared again here, and called as
+// (payload_pop_task)(...) (no argument-dependent lookup): the host tests compile this
+// file inside a namespace, and must reach that namespace's pop_task.
+PopResult payload_pop_task(void* state, PayloadCanRunFn can_run, void* ctx);
+
 namespace {
 
 // queue_level(priority): the ready queue of a task of this priority (< kPayloadLevels).
@@ -37,6 +42,7 @@ inline i64 find_task(SchedState* s, u64 id) {
 }
 
 }  // namespace
+
 
 // payload_init(state, state_bytes): an empty scheduler: every slot free, no task ready.
 // The only entry that does not require an initialised state.
@@ -91,12 +97,9 @@ i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   return id;
 }
 
-// payload_set_task_state(state, id, new_state): move a task to ready (the tail of its
-// queue; a ready task keeps its place), sleeping or done (off the queues, kept in the
-// table). `running` comes only from pop_task and `free` only from remove_task.
-i64 payload_set_task_state(void* state, u64 id, u64 new_state) {
-  SchedState* s = static_cast<SchedState*>(state);
-  if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+namespace {
+// set_state(s, id, new_state): payload_set_task_state's work, on an initialised s.
+inline i64 set_state(SchedState* s, u64 id, u64 new_state) {
   if (new_state != u64(TaskState::ready) && new_state != u64(TaskState::sleeping) &&
       new_state != u64(TaskState::done))
     return refuse(s, Error::invalid);
@@ -115,6 +118,42 @@ i64 payload_set_task_state(void* state, u64 id, u64 new_state) {
   t.meta.state = to;
   s->stats.state_changes++;
   return 0;
+}
+
+}  // namespace
+
+// payload_set_task_state(state, id, new_state): move a task to ready (the tail of its
+// queue; a ready task keeps its place), sleeping or done (off the queues, kept in the
+// table). `running` comes only from pop_task and `free` only from remove_task.
+i64 payload_set_task_state(void* state, u64 id, u64 new_state) {
+  SchedState* s = static_cast<SchedState*>(state);
+  if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+  return set_state(s, id, new_state);
+}
+
+// yield_slow(state, id, can_run, ctx): yield_task past its quick case: set_task_state's
+// checks and answers, then the pop.
+[[gnu::noinline]] static PopResult yield_slow(void* state, u64 id, PayloadCanRunFn can_run, void* ctx) {
+  SchedState* s = static_cast<SchedState*>(state);
+  i64 e = sched_ok(s) ? set_state(s, id, u64(TaskState::ready)) : payload_error(kPayloadCorrupt);
+  if (e < 0) return PopResult{e == payload_error(kPayloadCorrupt) ? PopKind::corrupt : PopKind::refused, 0, 0, 0, 0};
+  return (payload_pop_task)(state, can_run, ctx);
+}
+
+// payload_yield_task(state, id, can_run, ctx): ABI 1.2: set_task_state(id, ready), then
+// pop_task(can_run, ctx): one call for a yield and the decision after it. The quick case
+// (a running task goes to its queue's tail) makes no call but the pop's (a tail call).
+PopResult payload_yield_task(void* state, u64 id, PayloadCanRunFn can_run, void* ctx) {
+  SchedState* s = static_cast<SchedState*>(state);
+  if (!sched_ok(s)) return yield_slow(state, id, can_run, ctx);
+  u32 i = task_slot(u32(id)) % kPayloadMaxTasks;  // (meta.id is user-writable: index with i)
+  TaskSlot& t = s->slots[i];
+  bool quick = t.meta.id == id && t.meta.state == TaskState::running && t.meta.priority < kPayloadLevels &&
+               ready_append(s, i, queue_level(t.meta.priority));
+  if (!quick) return yield_slow(state, id, can_run, ctx);
+  t.meta.state = TaskState::ready;
+  s->stats.state_changes++;
+  return (payload_pop_task)(state, can_run, ctx);
 }
 
 // payload_remove_task(state, id): forget a task in any state; its slot becomes free and

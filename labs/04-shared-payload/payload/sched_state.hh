@@ -164,3 +164,4 @@ i64 payload_set_task_state(void* state, u64 task_id, u64 new_state);
 i64 payload_remove_task(void* state, u64 task_id);
 i64 payload_stats(void* state, PayloadStats* out);
 i64 payload_count_in_as(void* state, u64 as_id);
+PopResult payload_yield_task(void* state, u64 task_id, PayloadCanRunFn can_run, void* ctx);  // ABI 1.2

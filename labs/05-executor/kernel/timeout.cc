@@ -15,7 +15,6 @@ extern u64 g_tick_instret;  // kernel/timer.cc
 [[gnu::weak]] u64 shared_payload_base();  // kernel/payload.cc
 
 namespace {
-constexpr u32 kStormYields = 64;  // fast yields in a row that found nothing to do
 bool g_slots_ready;
 
 void prepare_slots() {

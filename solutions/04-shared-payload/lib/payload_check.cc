@@ -66,5 +66,8 @@ PayloadCheck payload_check_header(const void* image, u64 size, u64 load_base, u1
     u64 e = entries[i];
     if (e < h.text_start || e >= h.text_end || (e & 1)) return refuse(kEntryOutsideText[i]);
   }
+  u64 y = h.yield_task;  // ABI 1.2's entry, outside the table
+  if (h.abi_minor >= 2 && (y < h.text_start || y >= h.text_end || (y & 1)))
+    return refuse("entry yield_task outside text");
   return {true, "ok"};
 }

@@ -17,7 +17,9 @@ struct Bound {
   PayloadPopTaskFn pop_task;
   PayloadSetTaskStateFn set_task_state;
   PayloadRemoveTaskFn remove_task;
+  const volatile u8* ready_summary;  // the payload's, or kAlwaysWaiting
 };
+const volatile u8 kAlwaysWaiting = 0xff;  // no summary (ABI 1.0): assume someone waits
 Bound g_bound;
 
 [[gnu::noinline, gnu::cold]] void bind() {
@@ -25,7 +27,8 @@ Bound g_bound;
     g_bound = Bound{reinterpret_cast<void*>(h->state), entry<PayloadAddTaskFn>(h->entries.add_task),
                     entry<PayloadPopTaskFn>(h->entries.pop_task),
                     entry<PayloadSetTaskStateFn>(h->entries.set_task_state),
-                    entry<PayloadRemoveTaskFn>(h->entries.remove_task)};
+                    entry<PayloadRemoveTaskFn>(h->entries.remove_task), payload_ready_summary()};
+  if (!g_bound.ready_summary) g_bound.ready_summary = &kAlwaysWaiting;
 }
 inline const Bound& bound() {
   if (!g_bound.state) [[unlikely]] bind();
@@ -64,17 +67,32 @@ i64 payload_read_stats(PayloadStats* out) {
   return entry<PayloadStatsFn>(payload_header()->entries.stats)(state(), out);
 }
 
-// run_popped(run, repr, id): run one task; it leaves the scheduler unless it stayed (a
-// yield: the runner set it ready again itself).
-static void run_popped(TaskRunner run, u64 repr, u32 id) {
-  if (run(repr, id)) task_remove(id);
+// run_popped(run, repr, id): run one task until it leaves the CPU. Done: it leaves the
+// scheduler. Stays: as it set itself. Yields: with nobody else ready (the advisory
+// summary) it simply runs again; otherwise the kernel sets it ready and pops for
+// everyone, and this returns only if the next task is ours (the executor pops it).
+static void run_popped(TaskRunner run, u64 repr, u64 id) {
+  for (;;) {
+    RunOutcome outcome = run(repr, u32(id));
+    if (outcome == RunOutcome::done) {
+      task_remove(id);
+      return;
+    }
+    if (outcome != RunOutcome::yields) return;
+    if (*bound().ready_summary == 0) continue;  // nobody else is ready: it goes on
+    if (g_executor_trace) ureport("yield task=%lu from=%u", id, my_as_id());
+    long back = fast_yield_task(id);
+    if (back < 0) {  // the payload refused the id: a broken task, not a reason to stop
+      ureport("executor: yield of task id=%lu refused err=%ld: removed", id, back);
+      task_remove(id);
+    }
+    return;
+  }
 }
 
-// Where the kernel restarts this process's executor after switching away from it. A
-// task id in a1 (repr in a2) is one the kernel popped for us on the way in: it runs first.
-extern "C" [[noreturn]] void executor_entry(u64 arg, u64 handed_id, u64 handed_repr) {
-  TaskRunner run = reinterpret_cast<TaskRunner>(arg);
-  if (handed_id) run_popped(run, handed_repr, u32(handed_id));
+// pop_loop(run): the seed's executor loop: pop; run ours, yield to the kernel when the
+// next task is another AS's, leave when nothing is ready anywhere.
+[[noreturn, gnu::noinline]] static void pop_loop(TaskRunner run) {
   for (;;) {
     PopResult r = task_pop();
     if (r.kind == PopKind::run) {
@@ -91,6 +109,14 @@ extern "C" [[noreturn]] void executor_entry(u64 arg, u64 handed_id, u64 handed_r
       sys_exit(1);
     }
   }
+}
+
+// Where the kernel restarts this process's executor after switching away from it. A
+// task id in a1 (repr in a2) is one the kernel popped for us on the way in: it runs first.
+extern "C" [[noreturn]] void executor_entry(u64 arg, u64 handed_id, u64 handed_repr) {
+  TaskRunner run = reinterpret_cast<TaskRunner>(arg);
+  if (handed_id) run_popped(run, handed_repr, handed_id);
+  pop_loop(run);
 }
 
 void executor_register(TaskRunner run) { syscall6(sys::executor, long(executor_entry), long(run)); }

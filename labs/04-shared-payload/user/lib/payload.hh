@@ -23,14 +23,22 @@ bool payload_has_levels();  // the payload keeps one queue per priority (not FIF
 // fast_yield(): let the kernel pop for the others; 0 = nothing is ready anywhere, 1 = the
 // next task is ours. If it is another AS's, this process's context is dropped: it comes
 // back later at its executor entry.
-inline long fast_yield() { return fastcall0(fast::yield); }
+inline long fast_yield() { return fastcall1(fast::yield, 0); }
+// fast_yield_task(id): the same for the yield of our running task `id`: the kernel sets
+// it ready (the payload's yield_task, ABI 1.2) and pops, in one call. -EINVAL: the
+// payload refused the id; nothing changed.
+inline long fast_yield_task(u64 id) { return fastcall1(fast::yield, long(id)); }
 
 // executor_run(run): register this process's executor with the kernel and run it: pop,
 // run our tasks with run(repr, id), yield when the next task is another AS's, and exit
-// when nothing is left. Never returns. run returns true when the task is over (the
-// executor removes it), false when it stays: it made itself ready again (a yield, with
-// task_set_state) or sleeping.
-using TaskRunner = bool (*)(u64 repr, u32 id);
+// when nothing is left. Never returns. What run returns says what became of the task:
+enum class RunOutcome : u8 {
+  yields,  // it yields: it runs again at once if nobody else is ready, else the kernel
+           // sets it ready and pops (fast_yield_task), maybe switching to another AS
+  done,    // it is over: the executor removes it
+  stays,   // it set its own state (sleeping, or ready with task_set_state): left so
+};
+using TaskRunner = RunOutcome (*)(u64 repr, u32 id);
 // executor_trace: report each Yield ("yield from=A to=B"); off unless a program sets it.
 extern bool g_executor_trace;
 [[noreturn]] void executor_run(TaskRunner run);

@@ -4,9 +4,9 @@
 #include "user/lib/payload.hh"
 #include "user/lib/ulib.hh"
 
-static bool run_task(u64 repr, u32) {
+static RunOutcome run_task(u64 repr, u32) {
   ureport("task as=%u repr=%lx", my_as_id(), repr);
-  return true;
+  return RunOutcome::done;
 }
 
 int main(u64 seed) {

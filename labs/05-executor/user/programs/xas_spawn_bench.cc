@@ -8,11 +8,11 @@ namespace {
 constexpr u64 kRounds = 200;
 u64 g_runs, g_start;
 
-bool run_task(u64 repr, u32) {
+RunOutcome run_task(u64 repr, u32) {
   if (g_runs == 0) g_start = read_instret();
   if (++g_runs < kRounds) task_add(repr, 4);  // the next one, behind the other AS's
   else if (my_as_id() == 1) ureport("bench xas_switch %lu", (read_instret() - g_start) / (2 * (kRounds - 1)));
-  return true;
+  return RunOutcome::done;
 }
 }  // namespace
 
