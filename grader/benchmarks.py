@@ -57,10 +57,13 @@ BENCHMARKS = [
         "read_4k_cached": (4000, "instructions/4 KiB", "4 KiB of /small.bin read again (pread), from the block cache"),
     }),
     (5, None, {"args": "run=xas_bench,xas_bench slice=0"}, {
-        "xas_switch": (400, "instructions/switch", "a task yields (set ready again) and a task of another AS runs, through the yield fast path"),
+        "xas_switch": (400, "instructions/switch", "a task yields and a task of another AS runs, through the yield fast path (fast_yield_task; lab 04's executor)"),
     }),
     (5, None, {"args": "run=xas_spawn_bench,xas_spawn_bench slice=0"}, {
         "xas_switch@add_remove": (None, "instructions/switch", "the same switch, where each run ends its task and adds the next one"),
+    }),
+    (5, None, {"args": "run=xas_runtime_bench,xas_runtime_bench slice=5000"}, {
+        "xas_switch@runtime": (None, "instructions/switch", "the same switch through the async runtime: co_await yield_now, task_at checks, coroutine resume"),
     }),
 ]
 

@@ -370,6 +370,21 @@ void detach(PromiseBase& task, std::coroutine_handle<> frame) {
   }
 }
 
+// yield_slow(me): yield_switch past its fast path (out of line: that one stays short).
+// Someone in the payload waits at our level or above and no local task is ahead of us:
+// the kernel sets us ready and pops (fast_yield_task: one payload call, one kernel
+// entry). If another AS's task is next, this stack is dropped and the executor restarts;
+// if ours is, the payload decides which. Otherwise we go to the local queue's tail.
+[[gnu::noinline]] static std::coroutine_handle<> yield_slow(PromiseBase& me) {
+  if (me.task_id && !g_rt.local_mask && !mailbox().preempted_count &&
+      (*g_rt.ready_summary & me.place.at_or_above)) {
+    g_rt.stats.fast_yields++;
+    if (fast_yield_task(me.task_id) >= 0) return switch_slow();
+  }
+  local_push(me);
+  return switch_next();
+}
+
 std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting) {
   u32 saved = preempt_off();
   PromiseBase* me = g_rt.current;
@@ -390,8 +405,7 @@ std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting) {
     q.head = head->next_local;
     return enter(*head);
   }
-  local_push(*me);
-  return switch_next();
+  return yield_slow(*me);
 }
 
 // spawn_shared(task, frame, priority): spawn_task's other way: the new task goes into the
@@ -546,11 +560,9 @@ extern "C" [[noreturn]] void runtime_executor_entry(u64 arg, u64 handed_id, u64 
   }
   g_rt.current = nullptr;
   if (arg != kEntryArg) ureport("runtime: executor entry with arg=%lx", arg);
-  requeue_preempted(u32(handed_id));
-  if (handed_id) {  // the kernel popped our next task on the way in: it runs first
-    g_rt.pending = PopResult{PopKind::run, 0, my_as_id(), u32(handed_id), handed_repr};
-    g_rt.has_pending = true;
-  }
+  if (mailbox().preempted_count) requeue_preempted(u32(handed_id));
+  // The kernel popped our next task on the way in: it runs first, as a Run would.
+  if (handed_id) runtime_detail::run_task(u32(handed_id), handed_repr);
   runtime_detail::executor_loop();
   sys_exit(main_status());
 }

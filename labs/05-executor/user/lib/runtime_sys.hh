@@ -1,6 +1,7 @@
 // user/lib/runtime_sys.hh: every system service the async runtime (heap.cc, runtime.cc)
 // uses, gathered in one place. Layer: user/lib.
-//   payload (user/lib/payload.hh): task_add, task_pop, task_remove, task_set_state, fast_yield
+//   payload (user/lib/payload.hh): task_add, task_pop, task_remove, task_set_state, fast_yield,
+//   fast_yield_task
 //   syscalls: sys_exit, sys_executor, sys_resume_preempted;  grader lines: ureport
 // The host test (runtime_test.cc) defines SQUALL_RUNTIME_SYS and stand-ins for exactly
 // these names, then includes heap.cc and runtime.cc: no other host-only code is needed.

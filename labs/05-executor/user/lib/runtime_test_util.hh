@@ -33,7 +33,7 @@ struct HostKernel {
   long exit_status = 0;
   u64 entry = 0, entry_arg = 0;  // from sys_executor
   PreemptMailbox* mailbox = nullptr;
-  int foreign_runs = 0, restarts = 0, resume_calls = 0, reports = 0, handoffs = 0;
+  int foreign_runs = 0, restarts = 0, resume_calls = 0, reports = 0, handoffs = 0, task_yields = 0;
   u32 last_resumed = 0;
   char last_report[256] = {};
 };
@@ -103,6 +103,16 @@ inline long fast_yield() {
     }
   }
   return -5;
+}
+
+// fast_yield_task(id): the kernel sets task id ready (yield_task), then as fast_yield;
+// if our own task is first now, it returns 1 at once, as the kernel does.
+inline long fast_yield_task(u64 id) {
+  if (g_host.flavour->set(&g_host_sched, id, u64(TaskState::ready)) < 0) return -22;  // -EINVAL
+  g_host.task_yields++;
+  PopResult next = g_host.flavour->pop(&g_host_sched, [](void*, const TaskMeta*) { return false; }, nullptr);
+  if (next.kind == PopKind::yield && next.as_id == g_host.as_id) return 1;
+  return fast_yield();
 }
 
 long sys_resume_preempted(u32 task_id);  // after runtime.cc: it emulates the old stack
