@@ -12,6 +12,10 @@ from harness.seeded import MASK, SplitMix64
 from test_lab02_trap import program_seed, run
 
 ENOMEM, ENOSPC = -12, -28
+# Instructions per switch between two runtime processes whose tasks yield to each other.
+# The reference runtime hands the yield to the kernel with its task (~500); the way
+# through the local queue, a pop that says Yield, a flush and fast_yield costs ~800.
+XAS_RUNTIME_BUDGET = 560
 
 
 def sched(r, name):
@@ -201,4 +205,21 @@ def test_tasks_started_as_threads(boot):
     r.expect_reports("threads", ["n=3 agree=3 total=%x preempted=yes" % total])
     if not r.reported("hello"):
         r.fail("the other process did not finish")
+    r.expect_exit(0)
+
+
+@pytest.mark.points(2)
+def test_cross_as_yield_takes_one_kernel_entry(boot):
+    """Two runtime processes whose tasks yield to each other alternate, every switch through
+    the kernel; measured in guest instructions (-icount), a switch stays within
+    XAS_RUNTIME_BUDGET, which only a yield that goes to the kernel with its task meets."""
+    r = run(boot, ["xas_runtime_bench", "xas_runtime_bench"], slice_us=5000, icount=True, timeout=120)
+    m = r.one("bench", r"xas_switch (\d+)")
+    for pid, timeouts, switches, stacks in sched(r, "xas_runtime_bench"):
+        if switches < 200:
+            r.fail("pid %d switched away %d times: the two processes did not alternate" % (pid, switches))
+    if int(m.group(1)) > XAS_RUNTIME_BUDGET:
+        r.fail("a switch between the two ASes costs %s instructions; the budget is %d (does the "
+               "yield go to the kernel with its task: yield_to_kernel in user/lib/yield_path.cc?)"
+               % (m.group(1), XAS_RUNTIME_BUDGET))
     r.expect_exit(0)

@@ -371,16 +371,15 @@ void detach(PromiseBase& task, std::coroutine_handle<> frame) {
 }
 
 // yield_slow(me): yield_switch past its fast path (out of line: that one stays short).
-// Someone in the payload waits at our level or above and no local task is ahead of us:
-// the kernel sets us ready and pops (fast_yield_task: one payload call, one kernel
-// entry). If another AS's task is next, this stack is dropped and the executor restarts;
-// if ours is, the payload decides which. Otherwise we go to the local queue's tail.
+// When someone in the payload waits at our level or above and no local task is ahead
+// of us, yield_to_kernel may hand the yield to the kernel (one payload call, one kernel
+// entry): if another AS's task is next, this stack is dropped and the executor
+// restarts; if ours is, the payload decides which. Otherwise we go to the local queue's
+// tail, and the payload's pop (then flush_locals and fast_yield) decides.
 [[gnu::noinline]] static std::coroutine_handle<> yield_slow(PromiseBase& me) {
-  if (me.task_id && !g_rt.local_mask && !mailbox().preempted_count &&
-      (*g_rt.ready_summary & me.place.at_or_above)) {
-    g_rt.stats.fast_yields++;
-    if (fast_yield_task(me.task_id) >= 0) return switch_slow();
-  }
+  bool behind_others = !g_rt.local_mask && !mailbox().preempted_count &&
+                       (*g_rt.ready_summary & me.place.at_or_above);
+  if (yield_to_kernel(me, behind_others)) return switch_slow();
   local_push(me);
   return switch_next();
 }

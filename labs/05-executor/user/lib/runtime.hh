@@ -37,6 +37,13 @@ u32 task_id_of(PromiseBase& task);
 // executor_loop(): the seed's start-up loop; returns when nothing is ready anywhere.
 // (Lab 05 hole: user/lib/executor_loop.cc.)
 void executor_loop();
+// yield_to_kernel(me, behind_others): the AS switch on the yield path, from the task's
+// side. Task `me` yields (in runtime mode, its resume point saved); behind_others: a
+// task in the payload waits at its level or above and no local task is ahead of it.
+// true: the kernel took the yield (fast_yield_task) and came back, so me is ready in
+// the payload and one of ours is next: the caller pops. false: me goes to the local
+// queue. (Lab 05 hole: user/lib/yield_path.cc.)
+bool yield_to_kernel(PromiseBase& me, bool behind_others);
 // next_task(): the executor's pop: a local task when the payload has nobody ahead of it,
 // else the payload's pop (task_pop). Run / Yield / Done / corrupt as PopResult.
 PopResult next_task();

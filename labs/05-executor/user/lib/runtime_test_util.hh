@@ -121,6 +121,7 @@ long sys_resume_preempted(u32 task_id);  // after runtime.cc: it emulates the ol
 #include "user/lib/runtime.cc"
 #include "user/lib/spawn.cc"
 #include "user/lib/executor_loop.cc"
+#include "user/lib/yield_path.cc"
 
 // The kernel's resume_preempted: on success it would restore the task's registers, and
 // the task would go on inside the run_task that was resuming it. Here the task sits at
