@@ -10,11 +10,17 @@
 
 namespace {
 constexpr u64 kRounds = 240, kWarmup = 20;  // measured: rounds kWarmup .. kRounds - kWarmup
+constexpr u64 kMaxWaits = 200'000;           // yields to wait for the other AS (~20 ms virtual)
 
 Task<int> bench_main(u64) {
   const volatile u8* ready = payload_ready_summary();
   if (!ready) co_return 3;
-  while (*ready == 0) co_await yield_now();  // until the other AS's task waits in the payload
+  u64 waits = 0;
+  while (*ready == 0 && waits++ < kMaxWaits) co_await yield_now();  // until the other AS's task waits
+  if (*ready == 0) {  // it never came (or left already): nothing to measure
+    ureport("xas_runtime_bench: no task of another AS after %lu yields", waits);
+    co_return 4;
+  }
   u64 start = 0;
   for (u64 round = 0; round < kRounds; round++) {
     if (round == kWarmup) start = read_instret();
