@@ -41,8 +41,29 @@ inline i64 find_task(SchedState* s, u64 id) {
   return i;
 }
 
-}  // namespace
+// set_state(s, id, new_state): payload_set_task_state's work, on an initialised s.
+inline i64 set_state(SchedState* s, u64 id, u64 new_state) {
+  if (new_state != u64(TaskState::ready) && new_state != u64(TaskState::sleeping) &&
+      new_state != u64(TaskState::done))
+    return refuse(s, Error::invalid);
+  i64 found = find_task(s, id);
+  if (found < 0) return found;
+  u32 i = u32(found);
+  TaskSlot& t = s->slots[i];
+  TaskState to = TaskState(new_state);
+  if (t.meta.state == TaskState::ready) {
+    if (to == TaskState::ready) return 0;
+    if (!ready_unlink(s, i)) return corrupt(s);
+  } else if (to == TaskState::ready) {
+    if (t.meta.priority >= kPayloadLevels || !ready_append(s, i, queue_level(t.meta.priority)))
+      return corrupt(s);
+  }
+  t.meta.state = to;
+  s->stats.state_changes++;
+  return 0;
+}
 
+}  // namespace
 
 // payload_init(state, state_bytes): an empty scheduler: every slot free, no task ready.
 // The only entry that does not require an initialised state.
@@ -97,30 +118,6 @@ i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   return id;
 }
 
-namespace {
-// set_state(s, id, new_state): payload_set_task_state's work, on an initialised s.
-inline i64 set_state(SchedState* s, u64 id, u64 new_state) {
-  if (new_state != u64(TaskState::ready) && new_state != u64(TaskState::sleeping) &&
-      new_state != u64(TaskState::done))
-    return refuse(s, Error::invalid);
-  i64 found = find_task(s, id);
-  if (found < 0) return found;
-  u32 i = u32(found);
-  TaskSlot& t = s->slots[i];
-  TaskState to = TaskState(new_state);
-  if (t.meta.state == TaskState::ready) {
-    if (to == TaskState::ready) return 0;
-    if (!ready_unlink(s, i)) return corrupt(s);
-  } else if (to == TaskState::ready) {
-    if (t.meta.priority >= kPayloadLevels || !ready_append(s, i, queue_level(t.meta.priority)))
-      return corrupt(s);
-  }
-  t.meta.state = to;
-  s->stats.state_changes++;
-  return 0;
-}
-
-}  // namespace
 
 // payload_set_task_state(state, id, new_state): move a task to ready (the tail of its
 // queue; a ready task keeps its place), sleeping or done (off the queues, kept in the
