@@ -35,10 +35,10 @@ def timeout_rate_plot(stage, workload, slices, seed):
             print("bench: timeout rate at slice %d us: %s" % (slice_us, e))
             return
         timeouts = switches = 0
-        for line in r.reported("sched"):
+        for line in r.reported("sched") + r.reported("tasks"):  # process and task switches
             fields = dict(f.split("=", 1) for f in line.split() if "=" in f)
             timeouts += int(fields.get("timeouts", 0))
-            switches += int(fields.get("switches", 0)) + int(fields.get("tasks", 0))  # task switches too
+            switches += int(fields.get("switches", 0))
         points.append((slice_us, timeouts, switches, timeouts / switches if switches else 0.0))
     csv = os.path.join(stage.build_root, "timeout-rate.csv")
     with open(csv, "w") as f:

@@ -24,7 +24,7 @@ def sched(r, name):
         r.fail("no 'sched %s ...' line: the kernel reports timeouts and switches at exit" % name)
     out = []
     for line in lines:
-        m = re.fullmatch(r"\w+ pid=(\d+) timeouts=(\d+) switches=(\d+) stacks=(\d+) tasks=\d+", line)
+        m = re.fullmatch(r"\w+ pid=(\d+) timeouts=(\d+) switches=(\d+) stacks=(\d+)", line)
         if not m:
             r.fail("sched line %r does not have the form 'NAME pid=N timeouts=T switches=S stacks=K'" % line)
         out.append(tuple(int(x) for x in m.groups()))

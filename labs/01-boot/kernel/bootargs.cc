@@ -1,23 +1,23 @@
 // kernel/bootargs.cc: split the command line into words once, at boot.
 // Layer: kernel/boot.
 #include "kernel/bootargs.hh"
+#include "lib/param.hh"
 #include "lib/string.hh"
 
 namespace {
-constexpr usize kMaxLine = 1024, kMaxWords = 64;
-char g_line[kMaxLine];   // the line as given
-char g_words[kMaxLine];  // the line with NULs between words
-const char* g_word[kMaxWords];
+char g_line[kBootargsMaxLine];   // the line as given
+char g_words[kBootargsMaxLine];  // the line with NULs between words
+const char* g_word[kBootargsMaxWords];
 usize g_word_count;
 }  // namespace
 
 void bootargs_init(const char* command_line) {
-  usize n = command_line ? strnlen(command_line, kMaxLine - 1) : 0;
+  usize n = command_line ? strnlen(command_line, kBootargsMaxLine - 1) : 0;
   memcpy(g_line, command_line, n);
   g_line[n] = '\0';
   memcpy(g_words, g_line, n + 1);
   g_word_count = 0;
-  for (usize i = 0; i < n && g_word_count < kMaxWords;) {
+  for (usize i = 0; i < n && g_word_count < kBootargsMaxWords;) {
     while (i < n && g_words[i] == ' ') g_words[i++] = '\0';
     if (i < n) g_word[g_word_count++] = &g_words[i];
     while (i < n && g_words[i] != ' ') i++;

@@ -1,14 +1,13 @@
 // kernel/fdt.cc: DTB header validation and the structure-block cursor.
 // Layer: kernel/boot.
 #include "kernel/fdt.hh"
+#include "lib/param.hh"
 #include "lib/string.hh"
 
 namespace {
 
 constexpr u32 kFdtMagic = 0xd00dfeed;
-constexpr u32 kMaxTreeSize = 1u << 20;  // far beyond QEMU's (~8 KiB); guards wild totalsize
 constexpr u32 kBeginNode = 1, kEndNode = 2, kProp = 3, kNop = 4, kEnd = 9;
-constexpr int kMaxDepth = 16;
 
 const char* g_last_error = "none";
 
@@ -40,7 +39,7 @@ Result<Fdt> Fdt::create(const void* blob) {
   u32 last_compatible = be32(b + 24);
   fdt.strings_size_ = be32(b + 32);
   fdt.struct_size_ = be32(b + 36);
-  if (fdt.total_size_ < 40 || fdt.total_size_ > kMaxTreeSize) return fail("totalsize out of range");
+  if (fdt.total_size_ < 40 || fdt.total_size_ > kFdtMaxSize) return fail("totalsize out of range");
   if (version < 17 && last_compatible > 17) return fail("unsupported version");
   if (last_compatible > 17) return fail("unsupported last_comp_version");
   auto inside = [&](u32 offset, u32 size) {
@@ -81,7 +80,7 @@ Result<FdtToken> FdtCursor::next() {
         usize len = strnlen(name, size - offset_);
         if (len == size - offset_) return fail("node name not terminated");
         offset_ = align_up<u32>(offset_ + u32(len) + 1, 4);
-        if (++depth_ >= kMaxDepth) return fail("nodes nested too deeply");
+        if (++depth_ >= kFdtMaxDepth) return fail("nodes nested too deeply");
         token.kind = FdtToken::Kind::begin_node;
         token.name = name;
         token.depth = depth_;
@@ -134,13 +133,13 @@ bool component_matches(const char* name, const char* want, usize want_len) {
 
 Result<FdtToken> Fdt::find_property(const char* node_path, const char* name) const {
   // Match the path one component per depth; `matched` = how many components matched.
-  const char* components[kMaxDepth];
-  usize lengths[kMaxDepth];
+  const char* components[kFdtMaxDepth];
+  usize lengths[kFdtMaxDepth];
   int count = 0;
   for (const char* p = node_path; *p;) {
     while (*p == '/') p++;
     if (!*p) break;
-    if (count == kMaxDepth) return Error::invalid;
+    if (count == kFdtMaxDepth) return Error::invalid;
     const char* end = p;
     while (*end && *end != '/') end++;
     components[count] = p;

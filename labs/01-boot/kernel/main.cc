@@ -4,6 +4,7 @@
 #include "kernel/boot.hh"
 #include "kernel/bootargs.hh"
 #include "kernel/console.hh"
+#include "kernel/hooks.hh"
 #include "kernel/panic.hh"
 #include "kernel/sbi.hh"
 #include "kernel/selftest.hh"
@@ -58,6 +59,8 @@ extern "C" void kmain(u64 hartid, const void* dtb) {
   report("boot hart=%lu harts=%u", hartid, g_boot.harts);
   report("mem base=%lx size=%lx", g_boot.memory.base, g_boot.memory.size);
   report("bootargs %s", bootargs_line());
+  layers_setup();  // later labs fill their extension points (kernel/hooks.hh)
+  hooks_check();
 
   bool ok = run_selected_test();
   if (ok) ok = stage_run();

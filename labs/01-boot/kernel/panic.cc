@@ -3,19 +3,20 @@
 #include "kernel/panic.hh"
 #include "kernel/boot.hh"
 #include "kernel/console.hh"
+#include "lib/param.hh"
 
 namespace {
 EARLY_DATA bool g_panicking;
 }
 
 bool kernel_stack_contains(u64 address) {
-  // Any RAM the kernel image owns (boot stack included); later labs widen this.
+  // Any RAM the kernel image owns (the boot stack included).
   return address >= uptr(__kernel_start) && address <= uptr(__kernel_end);
 }
 
 void print_backtrace(u64 fp) {
   kprintf("backtrace:\n");
-  for (int depth = 0; depth < 32; depth++) {
+  for (int depth = 0; depth < kBacktraceMaxFrames; depth++) {
     if ((fp & 7) != 0 || !kernel_stack_contains(fp - 16) || !kernel_stack_contains(fp)) break;
     u64 ra = reinterpret_cast<const u64*>(fp)[-1];
     u64 previous = reinterpret_cast<const u64*>(fp)[-2];

@@ -5,14 +5,14 @@
 #include "kernel/console.hh"
 #include "lib/string.hh"
 
-extern "C" const KernelTest __kernel_tests_start[], __kernel_tests_end[];
+REGISTRY_DEFINE(KernelTest, kernel_tests);
 
 u64 test_seed() { return bootargs_u64("seed", 0); }
 
 bool run_selected_test() {
   const char* name = bootargs_get("test");
   if (!name) return true;
-  for (const KernelTest* t = __kernel_tests_start; t != __kernel_tests_end; t++) {
+  for (const KernelTest* t = registry_begin(kernel_tests); t != registry_end(kernel_tests); t++) {
     if (strcmp(t->name, name) == 0) {
       kprintf("selftest: running %s\n", name);
       bool ok = t->run();

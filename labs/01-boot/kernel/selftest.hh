@@ -1,7 +1,8 @@
 // kernel/selftest.hh: kernel-side drivers for the grader's tests, chosen by test=NAME.
 // Layer: kernel/test. Each lab adds its own in a file of its own with KERNEL_TEST;
-// the linker gathers them into one table (section .kernel_tests).
+// the linker gathers them into one table (kernel/registry.hh).
 #pragma once
+#include "kernel/registry.hh"
 #include "lib/types.hh"
 
 struct KernelTest {
@@ -9,9 +10,11 @@ struct KernelTest {
   bool (*run)();  // true = the kernel shuts down with success afterwards
 };
 
+REGISTRY_DECLARE(KernelTest, kernel_tests);
+
 #define KERNEL_TEST(NAME)                                                        \
   static bool kernel_test_##NAME();                                              \
-  [[gnu::used, gnu::section(".kernel_tests")]] static const KernelTest           \
+  REGISTRY_ENTRY(kernel_tests, "") static const KernelTest                       \
       kernel_test_entry_##NAME{#NAME, kernel_test_##NAME};                       \
   static bool kernel_test_##NAME()
 

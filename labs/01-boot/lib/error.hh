@@ -1,29 +1,22 @@
 // lib/error.hh: Squall's one error type and an expected-style Result<T>.
-// Layer: lib. Syscalls hand these to user space as negative numbers (-Error).
+// Layer: lib. The codes are listed in lib/error_list.inc (each lab adds its own).
+// Syscalls hand them to user space as negative numbers: error_return(e) == -e.
 #pragma once
 #include "lib/types.hh"
 
 enum class Error : i32 {
-  ok = 0,
-  not_implemented = 1,  // a lab hole that is still open
-  invalid = 22,         // EINVAL: malformed argument or data
-  no_memory = 12,       // ENOMEM
-  fault = 14,           // EFAULT: bad user pointer
-  no_sys = 38,          // ENOSYS: unknown syscall
-  no_space = 28,        // ENOSPC
-  not_found = 2,        // ENOENT
-  io = 5,               // EIO
-  busy = 16,            // EBUSY
-  exists = 17,          // EEXIST
-  too_big = 7,          // E2BIG
-  unsupported = 95,     // EOPNOTSUPP
-  bad_fd = 9,           // EBADF (lab 06: file descriptors)
-  no_device = 19,       // ENODEV: no such device (no disk, no file system)
-  not_dir = 20,         // ENOTDIR
-  is_dir = 21,          // EISDIR
+#define ERROR(name, number, text) name = number,
+#include "lib/error_list.inc"
+#undef ERROR
 };
 
 const char* error_name(Error e);
+
+// error_return(e): how a syscall (or any call across the user/kernel boundary) returns
+// error e: the negative number -e. error_of(r): the Error a return value r carries
+// (Error::ok when r >= 0). These are the only two conversions.
+constexpr i64 error_return(Error e) { return -static_cast<i64>(e); }
+constexpr Error error_of(i64 r) { return r < 0 ? static_cast<Error>(-r) : Error::ok; }
 
 // Result<T>: either a value or an Error. Check ok() before value().
 template <typename T> class Result {
@@ -41,7 +34,8 @@ template <typename T> class Result {
 };
 
 // TRY(expr): evaluate a Result-returning expression; return its error on failure.
-// Not for use inside coroutines (GCC mishandles statement expressions there).
+// Not for use inside coroutines (GCC mishandles statement expressions there): use
+// CO_TRY / CO_TRY_ERROR below.
 #define TRY(expr)                                   \
   ({                                                \
     auto try_result_ = (expr);                      \
@@ -54,4 +48,19 @@ template <typename T> class Result {
   do {                                         \
     Error try_error_ = (expr);                 \
     if (try_error_ != Error::ok) return try_error_; \
+  } while (0)
+
+// CO_TRY(var, expr): inside a coroutine (whose result an Error converts to): declare
+// `var` = the value of the Result-returning expr (co_await allowed), or co_return its
+// error. A declaration, not an expression: one per statement.
+#define CO_TRY(var, expr)                                      \
+  auto var##_result_ = (expr);                                 \
+  if (!var##_result_.ok()) co_return var##_result_.error();    \
+  auto var = var##_result_.value()
+
+// CO_TRY_ERROR(expr): inside a coroutine: co_return the Error expr gives unless it is ok.
+#define CO_TRY_ERROR(expr)                               \
+  do {                                                   \
+    Error co_try_error_ = (expr);                        \
+    if (co_try_error_ != Error::ok) co_return co_try_error_; \
   } while (0)

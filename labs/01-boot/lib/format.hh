@@ -3,6 +3,7 @@
 // a width (digits or *), and the length modifiers l / ll / z (64-bit). Without 'l', %d/%u/%x take 32-bit ints.
 #pragma once
 #include <stdarg.h>
+#include "lib/param.hh"
 #include "lib/types.hh"
 
 // A sink receives formatted characters one at a time.
@@ -16,7 +17,6 @@ struct FormatSink {
 // on the left to at least `width` characters, with '0' after the sign when `zero_pad`
 // and with spaces before the sign otherwise. Returns the number of characters written.
 // `out` must hold kFormatIntMax characters. (Lab 01 hole: lib/format_int.cc.)
-constexpr usize kFormatIntMax = 96;
 usize format_int(char* out, u64 magnitude, bool negative, unsigned base, unsigned width, bool zero_pad);
 
 void vformat(FormatSink sink, const char* fmt, va_list args);

@@ -4,8 +4,7 @@
 // the frame.
 #pragma once
 #include "kernel/trap_frame.hh"
-
-constexpr usize kKernelStackSize = 8192;
+#include "lib/param.hh"
 
 struct alignas(16) KernelStack {
   u8 bytes[kKernelStackSize];

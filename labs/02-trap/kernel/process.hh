@@ -1,12 +1,10 @@
 // kernel/process.hh: user programs as processes: a table, round-robin scheduling, exit
-// and kill. Layer: kernel/process. No paging yet: every program shares the physical
-// address space with the kernel (lab 03 gives each its own page table).
+// and kill. Layer: kernel/process. No paging: every program shares the physical address
+// space with the kernel.
 #pragma once
 #include "kernel/kernel_stack.hh"
 #include "kernel/user_programs.hh"
 
-constexpr int kMaxProcesses = 16;
-constexpr usize kUserStackSize = 16384;
 
 enum class ProcessState : u8 { unused, runnable, exited };
 

@@ -1,5 +1,6 @@
 // kernel/stage.cc: what the stage-02 kernel does after boot: run the user programs
 // named in bootargs (run=a,b,c; slice=microseconds, 0 = no timer). Layer: kernel/boot.
+// Replaces labs/01-boot/kernel/stage.cc: the stage now runs user programs.
 #include "kernel/bootargs.hh"
 #include "kernel/console.hh"
 #include "kernel/main.hh"

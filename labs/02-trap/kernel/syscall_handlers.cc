@@ -2,6 +2,7 @@
 // Layer: kernel/syscall.
 #include "kernel/console.hh"
 #include "kernel/main.hh"
+#include "kernel/panic.hh"
 #include "kernel/process.hh"
 #include "kernel/syscall.hh"
 #include "kernel/timer.hh"
@@ -10,14 +11,12 @@
 
 namespace {
 
-constexpr u64 kMaxWrite = 4096;
-
 long do_write(TrapFrame& f) {
   u64 buffer = f.a(0), length = min_of(f.a(1), kMaxWrite);
   char chunk[256];
   for (u64 done = 0; done < length;) {
     u64 n = min_of(length - done, u64(sizeof chunk));
-    if (copy_from_user(chunk, buffer + done, n) != Error::ok) return done ? long(done) : -kErrFault;
+    if (copy_from_user(chunk, buffer + done, n) != Error::ok) return done ? long(done) : error_return(Error::fault);
     console_write(chunk, n);
     done += n;
   }
@@ -26,9 +25,9 @@ long do_write(TrapFrame& f) {
 
 long do_report(TrapFrame& f) {
   u64 buffer = f.a(0), length = f.a(1);
-  if (length > 200) return -kErrInvalid;
-  char line[201];
-  if (copy_from_user(line, buffer, length) != Error::ok) return -kErrFault;
+  if (length > kMaxReportLine) return error_return(Error::invalid);
+  char line[kMaxReportLine + 1];
+  if (copy_from_user(line, buffer, length) != Error::ok) return error_return(Error::fault);
   usize n = 0;
   while (n < length && line[n] != '\n' && line[n] != '\0') n++;  // one line, no newline
   line[n] = '\0';
@@ -52,24 +51,16 @@ long do_ticks(TrapFrame&) { return long(timer_ticks()); }
 
 }  // namespace
 
-// Syscalls that later labs provide: weak references, so they are null (-ENOSYS) until
-// a later layer defines them.
-[[gnu::weak]] long do_spawn(TrapFrame&);
-[[gnu::weak]] long do_wait(TrapFrame&);
-[[gnu::weak]] long do_frames(TrapFrame&);
-[[gnu::weak]] long do_physical(TrapFrame&);
-[[gnu::weak]] long do_executor(TrapFrame&);
-[[gnu::weak]] long do_resume_preempted(TrapFrame&);
-[[gnu::weak]] long do_sched_stats(TrapFrame&);
-[[gnu::weak]] long do_thread(TrapFrame&);
-[[gnu::weak]] long do_fs(TrapFrame&);
-
-const SyscallHandler g_syscall_table[sys::count] = {
+SyscallHandler g_syscall_table[kMaxSyscalls] = {
     nullptr,  // 0: the fast calls
     do_write, do_exit, do_getpid, do_time, do_yield, do_report, do_echo, do_ticks,
-    do_spawn, do_wait, do_frames, do_physical, do_executor, do_resume_preempted, do_sched_stats, do_thread,
-    do_fs,
 };
+
+void syscall_register(long number, SyscallHandler handler) {
+  if (number <= 0 || number >= kMaxSyscalls || g_syscall_table[number])
+    panic("syscall_register: number %ld is out of range or taken", number);
+  g_syscall_table[number] = handler;
+}
 
 // ---- fast functions: called from the fast path with no trap frame saved -------------
 // They must not switch programs (there is no saved context to come back to). They
@@ -85,17 +76,17 @@ FAST_FUNCTION long fast_getpid(long, long, long, long, long, long) { return curr
 FAST_FUNCTION long fast_add(long value, long, long, long, long, long) {
   return long(current_process().fast_sum += u64(value));
 }
-using FastFunction = long (*)(long, long, long, long, long, long);
 }  // namespace
 
-// Fast functions of later labs: weak, null (-ENOSYS) until a later layer defines them.
-[[gnu::weak]] long fast_yield(long, long, long, long, long, long);
+FastFunction g_fast_table[kMaxFastCalls] = {fast_null, fast_echo, fast_getpid, fast_add};
 
-namespace {
-const FastFunction g_fast_table[fast::count] = {fast_null, fast_echo, fast_getpid, fast_add, fast_yield};
-}  // namespace
+void fast_register(long id, FastFunction function) {
+  if (id < 0 || id >= kMaxFastCalls || g_fast_table[id])
+    panic("fast_register: id %ld is out of range or taken", id);
+  g_fast_table[id] = function;
+}
 
 FAST_FUNCTION long fast_syscall(long a0, long a1, long a2, long a3, long a4, long a5, long function) {
-  if (u64(function) >= u64(fast::count) || !g_fast_table[function]) return -kErrNoSys;
+  if (u64(function) >= u64(kMaxFastCalls) || !g_fast_table[function]) return error_return(Error::no_sys);
   return g_fast_table[function](a0, a1, a2, a3, a4, a5);
 }

@@ -57,7 +57,7 @@ void timer_stop() {
   g_slice = 0;
 }
 
-u64 g_tick_instret;  // instret when the last tick reached timer_tick (lab 05's timeout_switch)
+u64 g_tick_instret;  // instret when the last tick reached timer_tick (for measurements)
 
 void timer_tick() {
   asm volatile("csrr %0, instret" : "=r"(g_tick_instret));

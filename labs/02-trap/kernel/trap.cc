@@ -9,13 +9,6 @@
 
 extern "C" char trap_vector[];
 
-// Lab 03 on: switch to the kernel's own page table on entry (weak: absent before paging).
-[[gnu::weak]] void kernel_space_enter();
-// Lab 06 on: claim and handle the PLIC's pending interrupts, and what the kernel does on
-// its way back from an interrupt (weak: absent before).
-[[gnu::weak]] void external_interrupt();
-[[gnu::weak]] void after_interrupt(TrapFrame& frame);
-
 const char* scause_name(u64 scause) {
   switch (scause) {
     case cause::instruction_misaligned: return "instruction-misaligned";
@@ -44,7 +37,7 @@ void trap_init() {
 }
 
 TrapFrame* user_trap(TrapFrame* frame) {
-  if (kernel_space_enter) kernel_space_enter();
+  if (trap_enter_hook) trap_enter_hook();
   u64 scause, stval;
   asm volatile("csrr %0, scause" : "=r"(scause));
   asm volatile("csrr %0, stval" : "=r"(stval));
@@ -54,11 +47,9 @@ TrapFrame* user_trap(TrapFrame* frame) {
   } else if (scause == cause::supervisor_timer) {
     timer_tick();
     process_preempt();
-  } else if (scause == cause::supervisor_external && external_interrupt) {
-    external_interrupt();  // completes requests; the same process goes on
-    if (after_interrupt) after_interrupt(*frame);
   } else if (scause & cause::interrupt_bit) {
-    kprintf("trap: unexpected interrupt %lu, ignored\n", scause & ~cause::interrupt_bit);
+    if (!interrupt_hook || !interrupt_hook(scause, frame))  // the same process goes on
+      kprintf("trap: unexpected interrupt %lu, ignored\n", scause & ~cause::interrupt_bit);
   } else {
     process_kill(scause, frame->sepc, stval);
   }
@@ -70,16 +61,13 @@ void kernel_trap(TrapFrame* frame) {
   asm volatile("csrr %0, scause" : "=r"(scause));
   asm volatile("csrr %0, stval" : "=r"(stval));
   asm volatile("csrr %0, satp" : "=r"(satp));
-  if (kernel_space_enter) kernel_space_enter();  // MMIO (shutdown, PLIC) is mapped there
-  // Interrupts (lab 06's idle wait): handle, then back to what was interrupted. A tick
-  // only re-arms: the kernel is never preempted.
-  if (scause == cause::supervisor_external && external_interrupt) {
-    external_interrupt();
-    asm volatile("csrw satp, %0" : : "r"(satp));
-    return;
-  }
-  if (scause == cause::supervisor_timer) {
-    timer_tick();
+  if (trap_enter_hook) trap_enter_hook();
+  // An interrupt, taken where the kernel opened a window for one: handle it, then go
+  // back to what was interrupted. A tick only re-arms: the kernel is never preempted.
+  bool handled = scause == cause::supervisor_timer;
+  if (handled) timer_tick();
+  else if (scause & cause::interrupt_bit) handled = interrupt_hook && interrupt_hook(scause, nullptr);
+  if (handled) {
     asm volatile("csrw satp, %0" : : "r"(satp));
     return;
   }

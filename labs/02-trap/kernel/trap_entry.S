@@ -30,8 +30,8 @@ user_resume:
     sret
 
 # A trap taken in S-mode: save the caller-saved registers on the current stack and let
-# kernel_trap() handle it. A fault panics there; an interrupt (taken only in lab 06's idle
-# wait, the one place the kernel sets sstatus.SIE) returns here, and we sret back.
+# kernel_trap() handle it. A fault panics there; an interrupt (taken only where the kernel
+# opens a window by setting sstatus.SIE) returns here, and we sret back.
 kernel_trap_entry:
     csrrw   sp, sscratch, sp        # sp back; sscratch stays 0
     addi    sp, sp, -TF_SIZE

@@ -1,6 +1,5 @@
-// kernel/uaccess.cc: user copies for lab 02, where there is no paging: a user pointer
-// is good when the range lies in RAM. Layer: kernel/syscall. (Lab 03 replaces this file
-// with copies that check the program's page table.)
+// kernel/uaccess.cc: user copies without paging: a user pointer is good when the range
+// lies in RAM. Layer: kernel/syscall.
 #include "kernel/uaccess.hh"
 #include "kernel/main.hh"
 #include "lib/string.hh"

@@ -11,9 +11,3 @@ Error copy_to_user(u64 user_dst, const void* src, u64 n);
 // capacity - 1 characters; Error::too_big if no NUL within that, Error::fault if the
 // string runs into memory the program may not read. Returns the length.
 Result<u64> copy_string_from_user(char* dst, u64 user_src, u64 capacity);
-
-// Lab 03 on: user_page_address(table, va, write): the physical address behind user
-// address va if the program may access it that way, else Error::fault.
-// (Lab 03 hole: kernel/uaccess_check.cc.)
-class PageTable;
-Result<u64> user_page_address(const PageTable& table, u64 va, bool write);

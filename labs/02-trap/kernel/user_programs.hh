@@ -1,7 +1,7 @@
 // kernel/user_programs.hh: the user programs built into the kernel image.
 // Layer: kernel/process. The build compiles each user/programs/NAME.cc with its main()
-// renamed and lists it in a generated table (section .user_programs); until paging
-// (lab 03) the programs run in U-mode straight out of the kernel image.
+// renamed and lists it in a generated link-time table (user_programs,
+// kernel/registry.hh). The programs run in U-mode straight out of the kernel image.
 #pragma once
 #include "lib/types.hh"
 

@@ -5,18 +5,14 @@
 #include "kernel/kernel_space.hh"
 #include "kernel/panic.hh"
 
-// Lab 04 on: map the shared payload into a new user table (weak: absent before).
-[[gnu::weak]] Error map_shared_payload(PageTable& table);
-[[gnu::weak]] void unmap_shared_payload(PageTable& table);
-
 // In .data rather than .bss (all zeros either way): boot clears .bss a word at a time,
 // and lab 01's boot_to_kmain budget has no room for these 768 bytes.
 [[gnu::section(".data.spaces")]] AddressSpace g_spaces[kMaxAddressSpaces];
 
 namespace {
 void destroy(AddressSpace& space) {
+  for (usize i = 0; i < as_destroy_hooks.size(); i++) as_destroy_hooks[i](space);
   unshare_kernel_mappings(space.table);
-  if (unmap_shared_payload) unmap_shared_payload(space.table);  // shared subtrees: not ours to free
   space.table.destroy();  // frees every owned frame and the table frames
   space = AddressSpace{};
 }
@@ -40,9 +36,11 @@ Result<AddressSpace*> as_create(const u8* elf, u64 size, const char** why) {
   space->table = table.value();
   space->id = u16(space - g_spaces + 1);
   share_kernel_mappings(space->table);
-  Error mapped = map_shared_payload ? map_shared_payload(space->table) : Error::ok;
+  Error mapped = Error::ok;
+  usize hooked = 0;
+  while (mapped == Error::ok && hooked < as_create_hooks.size()) mapped = as_create_hooks[hooked++](*space);
   if (mapped != Error::ok) {
-    *why = "cannot map the shared payload";
+    *why = "a layer could not set up the address space";
     destroy(*space);
     return mapped;
   }
@@ -74,14 +72,7 @@ void as_remove_process(AddressSpace& space, int slot) {
 
 Result<int> as_add_stack(AddressSpace& space) {
   for (int slot = 0; slot < kStacksPerSpace; slot++) {
-    if (space.stacks_parked & (1 << slot)) {  // a stack given back earlier: still mapped
-      space.stacks_parked &= u8(~(1 << slot));
-      space.stacks_used |= u8(1 << slot);
-      return slot;
-    }
-  }
-  for (int slot = 0; slot < kStacksPerSpace; slot++) {
-    if ((space.stacks_used | space.stacks_parked) & (1 << slot)) continue;
+    if (space.stacks_used & (1 << slot)) continue;
     u64 bottom = as_stack_top(slot) - kUserStackPages * kPageSize;
     for (u64 page = 0; page < kUserStackPages; page++) {
       Result<u64> frame = frame_alloc();
@@ -102,12 +93,6 @@ Result<int> as_add_stack(AddressSpace& space) {
     return slot;
   }
   return Error::no_memory;
-}
-
-void as_park_stack(AddressSpace& space, int slot) {
-  KASSERT(space.id != 0 && slot >= 0 && slot < kStacksPerSpace && (space.stacks_used & (1 << slot)));
-  space.stacks_used &= u8(~(1 << slot));
-  space.stacks_parked |= u8(1 << slot);
 }
 
 void as_remove_stack(AddressSpace& space, int slot) {

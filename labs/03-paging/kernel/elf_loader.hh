@@ -4,17 +4,16 @@
 // elf_map, map_user_stack; on any error the caller destroys the table.
 #pragma once
 #include "kernel/page_table.hh"
+#include "lib/param.hh"
 
 // The user layout. Program and stacks share the first 2 MiB, so a small process needs
 // just three table frames (root, one level-1, one level-0): cheap to create and destroy.
 // Stack slot k (one per process in the AS) ends at kUserStackTop - k * (pages + 1) pages;
 // the page below each stack stays unmapped (its guard).
 constexpr u64 kUserBase = 0x10000, kUserTop = 0x80000000;     // no user mapping at or above kUserTop
-constexpr u64 kUserStackTop = 0x200000, kUserStackPages = 4;  // + one unmapped guard page below
-constexpr u64 kUserStackSlots = 4;
+constexpr u64 kUserStackTop = 0x200000;  // slot 0's stack ends here; a guard page below each
 constexpr u64 kUserStackGuard = kUserStackTop - (kUserStackPages + 1) * kPageSize;  // slot 0's guard page
 constexpr u64 kUserImageTop = kUserStackTop - kUserStackSlots * (kUserStackPages + 1) * kPageSize;  // segments end below
-constexpr u32 kMaxElfSegments = 8;
 
 struct ElfSegment {
   u64 vaddr, memsz, offset, filesz;

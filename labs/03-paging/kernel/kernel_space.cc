@@ -5,6 +5,7 @@
 #include "kernel/frame_alloc.hh"
 #include "kernel/main.hh"
 #include "kernel/panic.hh"
+#include "kernel/trap.hh"
 
 u64 g_kernel_satp;
 
@@ -14,15 +15,16 @@ PageTable g_kernel_table;
 u64 g_ram_begin, g_ram_end;
 constexpr u64 kGiB = 1ull << 30, kHuge = 2ull << 20;
 
-// Devices the kernel drives (none of them global: user tables use these VAs freely).
+// Devices the kernel drives (none of them global: user tables use these VAs freely):
+// QEMU's test device (power off with a status) and the UART; later layers add theirs.
 struct DeviceWindow {
   u64 base, size;
 };
-constexpr DeviceWindow kDevices[] = {
-    {0x00100000, 0x1000},    // QEMU's test device (power off with a status)
-    {0x0c000000, 0x400000},  // PLIC
-    {0x10000000, 0x9000},    // UART 16550 and the virtio-mmio slots
+DeviceWindow g_devices[kMaxDeviceWindows] = {
+    {0x00100000, 0x1000},  // QEMU virt's test device
+    {0x10000000, 0x1000},  // its UART 16550
 };
+int g_device_count = 2;
 
 u64* root_entries(const PageTable& table) { return reinterpret_cast<u64*>(table.root()); }
 
@@ -56,7 +58,7 @@ bool kernel_space_init(u64 reserved_from) {
   g_ram_begin = g_boot.memory.base;
   g_ram_end = g_boot.memory.base + g_boot.memory.size;
   KASSERT(g_boot.memory.size != 0 && g_ram_begin == 0x80000000);
-  KASSERT(g_ram_end <= 0x80000000 + 62 * kGiB);  // RAM fits below the 64 GiB payload window
+  KASSERT(g_ram_end <= kKernelRamTop);
   u64 free_begin = align_up(uptr(__kernel_end), kPageSize);
   u64 free_end = min_of(align_down(reserved_from, kPageSize), g_ram_end);
   frame_alloc_init(free_begin, free_end);
@@ -66,8 +68,10 @@ bool kernel_space_init(u64 reserved_from) {
   g_kernel_table = table.value();
   Error e = map_kernel_image();
   if (e == Error::ok) e = map_free_ram();
-  for (const DeviceWindow& d : kDevices)
+  for (int i = 0; i < g_device_count; i++) {
+    const DeviceWindow& d = g_devices[i];
     if (e == Error::ok) e = g_kernel_table.map_range(d.base, d.base, align_up(d.size, kPageSize), pte::R | pte::W);
+  }
   if (e != Error::ok) {
     kprintf("kernel space: cannot build the kernel page table: %s\n", error_name(e));
     return false;
@@ -81,7 +85,15 @@ bool kernel_space_init(u64 reserved_from) {
 
 bool kernel_space_ready() { return g_kernel_satp != 0; }
 
+void kernel_space_add_device(u64 base, u64 size) {
+  if (g_device_count == kMaxDeviceWindows || kernel_space_ready())
+    panic("kernel space: device window %lx cannot be added", base);
+  g_devices[g_device_count++] = DeviceWindow{base, size};
+}
+
 void kernel_space_enter() { kernel_space_enter_inline(); }
+
+LAYER_SETUP("03", kernel_space) { trap_enter_hook.fill(kernel_space_enter); }
 
 u64 kernel_satp() { return g_kernel_satp; }
 PageTable& kernel_page_table() { return g_kernel_table; }

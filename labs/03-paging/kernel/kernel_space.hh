@@ -10,8 +10,14 @@
 // to `reserved_from` to the frame allocator, and switch to the table.
 bool kernel_space_init(u64 reserved_from);
 bool kernel_space_ready();
-// kernel_space_enter(): satp = the kernel's table. Cheap: ASID 0 needs no flush. Out
-// of line for the trap path's weak reference (lab 02); the yield path inlines it.
+// kernel_space_add_device(base, size): one more MMIO window for the kernel's table (an
+// extension point: a later layer's LAYER_SETUP calls it, before kernel_space_init).
+void kernel_space_add_device(u64 base, u64 size);
+// RAM above this is not supported (user tables share the kernel's RAM subtrees: a
+// user VA window of any later layer must lie above it).
+inline constexpr u64 kKernelRamTop = 0x80000000ull + (62ull << 30);
+// kernel_space_enter(): satp = the kernel's table. Cheap: ASID 0 needs no flush. It fills
+// the trap layer's trap_enter_hook: every trap switches to the kernel's table first.
 void kernel_space_enter();
 extern u64 g_kernel_satp;  // 0 until kernel_space_init
 inline void kernel_space_enter_inline() {

@@ -1,5 +1,6 @@
 // kernel/process.cc: the process table, spawn/exit/wait, and round-robin scheduling
 // over processes in many address spaces. Layer: kernel/process.
+// Replaces labs/02-trap/kernel/process.cc: processes now live in address spaces, spawn and wait.
 #include "kernel/process.hh"
 #include "kernel/bootargs.hh"
 #include "kernel/console.hh"
@@ -11,20 +12,7 @@
 #include "lib/random.hh"
 #include "lib/string.hh"
 
-// Lab 04 on: the shared payload's base address, passed to every program (weak: absent before).
-[[gnu::weak]] u64 shared_payload_base();
-// Lab 05 on: a timer tick interrupted p: save its running task apart, or ask to let p go
-// on for one more slice (false); a process ends: forget its saved tasks (weak: absent before).
-[[gnu::weak]] bool timeout_task(Process& p);
-[[gnu::weak]] void timeout_forget(const Process& p);
-// Lab 05 on: task switches inside p's AS that its runtime counted (weak: absent before).
-[[gnu::weak]] u64 task_switches(const Process& p);
-// Lab 06 on: nothing can run, but I/O is in flight: wait for one interrupt (true), or
-// there is nothing to wait for (false) (weak: absent before).
-[[gnu::weak]] bool kernel_idle_wait();
-
 Process g_processes[kMaxProcesses];
-u64 g_tick_guard_start, g_tick_guard_size;
 // Big and initialised before use, so kept out of .bss (see kernel.ld, .noinit).
 [[gnu::section(".noinit.kstacks")]] KernelStack g_kernel_stacks[kMaxProcesses];
 
@@ -74,8 +62,7 @@ Result<int> start_in(AddressSpace* space, const UserProgram* program, int parent
   p->stack_slot = slot.value();
   p->kernel_stack = &g_kernel_stacks[index];
   process_reset_frame(*p, space->entry, p->seed);
-  p->frame().regs[reg::a1] = shared_payload_base ? shared_payload_base() : 0;
-  p->frame().regs[reg::a2] = space->id;
+  for (usize i = 0; i < process_start_hooks.size(); i++) process_start_hooks[i](*p);
   return p->pid;
 }
 
@@ -100,7 +87,7 @@ void switch_to_next() {
 // A process is over: give back its stack (and its AS if it was the last one there).
 void end_process(Process& p, i64 status) {
   p.exit_status = status;
-  if (timeout_forget) timeout_forget(p);
+  for (usize i = 0; i < process_end_hooks.size(); i++) process_end_hooks[i](p);
   as_remove_process(*p.space, p.stack_slot);
   p.space = nullptr;
   Process* parent = find_process(p.parent);
@@ -151,8 +138,9 @@ void process_exit(i64 status) {
   Process& p = current_process();
   if (p.parent == 0) {  // a parent learns by wait
     report("exit %s pid=%d status=%ld", p.program->name, p.pid, status);
-    report("sched %s pid=%d timeouts=%lu switches=%lu stacks=%u tasks=%lu", p.program->name, p.pid, p.timeouts,
-           p.switches, p.space->stacks_created, task_switches ? task_switches(p) : 0);
+    report("sched %s pid=%d timeouts=%lu switches=%lu stacks=%u", p.program->name, p.pid, p.timeouts,
+           p.switches, p.space->stacks_created);
+    for (usize i = 0; i < process_exit_report_hooks.size(); i++) process_exit_report_hooks[i](p);
   }
   end_process(p, status);
 }
@@ -184,21 +172,11 @@ void process_yield() {
   switch_to_next();
 }
 
-// A switch forced by the timer is a timeout (the seed's item 2). Lab 05 also saves the
-// interrupted task apart so the process's other tasks can go on (timeout_task).
+// A switch forced by the timer is a timeout (the seed's item 2), unless the tick
+// extension point lets p go on.
 void process_preempt() {
   Process& p = current_process();
-  // A tick that lands in the guarded code (lab 04: the payload's, which has no lock) lets
-  // p go on, so no other AS sees the payload's data half changed. Every time: a call is
-  // short, but the next tick may land in the next call. Only kMaxGuardedTicks in a row,
-  // though: a process that lives in the payload still loses the CPU.
-  if (p.frame().sepc - g_tick_guard_start < g_tick_guard_size && p.guarded_ticks < kMaxGuardedTicks) {
-    p.guarded_ticks++;
-    return;
-  }
-  p.guarded_ticks = 0;
-  if (p.executor_mailbox && timeout_task && !timeout_task(p)) return;  // one more slice
-  p.deferred = false;
+  if (process_tick_hook && !process_tick_hook(p)) return;
   p.timeouts++, p.switches++;
   g_timeouts++, g_switches++;
   switch_to_next();
@@ -210,8 +188,8 @@ u64 system_switches() { return g_switches; }
 TrapFrame* process_next_frame() {
   if (current_process().state != ProcessState::runnable) {
     int next = next_runnable(current_slot());
-    // Lab 06: while I/O is in flight, wait for its interrupts: one may wake a process.
-    while (next < 0 && kernel_idle_wait && kernel_idle_wait()) next = next_runnable(current_slot());
+    // Nothing can run: something may still come (the idle extension point waits for it).
+    while (next < 0 && idle_hook && idle_hook()) next = next_runnable(current_slot());
     if (next < 0) kernel_context_resume(&g_scheduler_context);  // all done
     g_current = &g_processes[next];
   }

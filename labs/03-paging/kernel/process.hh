@@ -1,18 +1,18 @@
 // kernel/process.hh: processes (lab 03: each lives in an address space, may share it,
 // may spawn and wait for children). Layer: kernel/process.
+// Replaces labs/02-trap/kernel/process.hh: processes now live in address spaces, spawn and wait.
 #pragma once
 #include "kernel/address_space.hh"
+#include "kernel/hooks.hh"
 #include "kernel/kernel_stack.hh"
 #include "kernel/panic.hh"
 #include "kernel/user_programs.hh"
 
-constexpr int kMaxProcesses = 16;
-constexpr u8 kMaxGuardedTicks = 8;  // ticks in a row a process may spend in the payload's code
-constexpr u32 kStormYields = 64;    // lab 05: fast yields in a row that found nothing: a storm
-
 enum class ProcessState : u8 { unused, runnable, zombie };
 
-struct Process {
+// 128 bytes: a power of two, so process_slot() is a subtraction and a shift (the yield
+// and tick paths look up per-process tables with it).
+struct alignas(128) Process {
   int pid = 0;
   int parent = 0;          // pid of the process that spawned it (0: started by the kernel)
   ProcessState state = ProcessState::unused;
@@ -23,27 +23,32 @@ struct Process {
   AddressSpace* space = nullptr;
   int stack_slot = 0;
   KernelStack* kernel_stack = nullptr;
-  u64 executor_entry = 0;  // lab 04: where its executor starts afresh (0 = none registered)
-  u64 executor_arg = 0;
-  u64 executor_gp = 0;     // lab 04: the program's gp when it registered: restarts get it back
-  u64 executor_mailbox = 0;  // lab 05: the runtime's PreemptMailbox (user address, 0 = none)
-  u64 executor_mailbox_pa = 0;  // lab 05: its physical address, once checked (0 = not yet)
   u64 timeouts = 0;        // switches forced by the timer
   u64 switches = 0;        // all switches away from it (timeouts included)
-  u32 idle_yields = 0;     // lab 05: fast yields in a row that found nothing to run
-  bool deferred = false;   // lab 05: the last tick let it go on (it was in the runtime's code)
-  u8 guarded_ticks = 0;    // ticks in a row that landed in the guarded code (the payload's)
-  u64 timeout_instructions = 0;  // lab 05: instructions its timeouts cost (timeout.cc)
-  u32 saved_tasks = 0;     // lab 05: its tasks the kernel holds apart now
 
   TrapFrame& frame() { return kernel_stack->frame; }
 };
 
 extern Process g_processes[kMaxProcesses];
-// Code where a timer tick does not take the CPU away at once (lab 04 sets it to the
-// payload's text: the payload has no lock); size 0 = none.
-extern u64 g_tick_guard_start, g_tick_guard_size;
 extern KernelStack g_kernel_stacks[kMaxProcesses];
+// process_slot(p): p's index in g_processes, for tables that keep more per process.
+static_assert(sizeof(Process) == 128);
+inline usize process_slot(const Process& p) { return usize(&p - g_processes); }
+
+// Extension points of the process layer (kernel/hooks.hh):
+//  - process_start_hooks(p): p was just created, its frame set to start at its entry
+//    with a0 = its seed (and a1 = a2 = 0): set up what a later layer keeps per process;
+//  - process_tick_hook(p): the timer interrupted p, which would now be switched away.
+//    Returns false to let p go on instead (it is not counted as a timeout);
+//  - process_end_hooks(p): p is over (exit or kill), before its stack and AS go;
+//  - process_exit_report_hooks(p): p exited with no parent to tell: after its sched line;
+//  - idle_hook(): no process can run now. True if it waited for something that may have
+//    made one runnable (the scheduler looks again); false if there is nothing to wait for.
+inline HookList<void(Process&), 4> process_start_hooks{"process.start"};
+inline Hook<bool(Process&)> process_tick_hook{"process.tick"};
+inline HookList<void(Process&), 4> process_end_hooks{"process.end"};
+inline HookList<void(const Process&), 4> process_exit_report_hooks{"process.exit_report"};
+inline Hook<bool()> idle_hook{"process.idle"};
 
 // run_user_programs(names, slice): run the comma-separated programs; NAME@K starts NAME
 // inside the address space of the K-th program of the list (1-based) instead of a new
@@ -73,19 +78,6 @@ void process_reap(Process& child);
 // process_reset_frame(p, pc, a0): p's next return to user mode starts at pc with a fresh
 // stack and a0 (its old registers are dropped: the seed's "context discarded").
 void process_reset_frame(Process& p, u64 pc, u64 a0);
-// process_restart_executor(p): the same, only cheaper: p's next return to user mode
-// starts its executor entry afresh on its stack, as entry(arg, 0, 0): a1 = a2 = 0 say "no
-// task handed over" (lab 04's fast_yield may set them), and gp = the one it registered
-// with. The other registers are p's own stale ones: nothing of another process leaks.
-[[gnu::always_inline]] inline void process_restart_executor(Process& p) {
-  TrapFrame& f = p.frame();
-  f.regs[reg::sp] = as_stack_top(p.stack_slot);
-  f.regs[reg::a0] = p.executor_arg;
-  f.regs[reg::gp] = p.executor_gp;  // a timed-out task may have had gp for its own use
-  f.regs[reg::a1] = 0;              // no task handed over (lab 04's fast_yield may set a1/a2)
-  f.regs[reg::a2] = 0;
-  f.sepc = p.executor_entry;
-}
 // process_switch_to(p): make p the running process (its table active); the caller then
 // returns p's frame to user mode.
 [[gnu::always_inline]] inline void process_switch_to(Process& p) {

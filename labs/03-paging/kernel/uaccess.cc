@@ -1,7 +1,9 @@
 // kernel/uaccess.cc: user copies that check the program's page table, page by page.
 // Layer: kernel/syscall. The kernel maps all RAM at its physical address, so once a
 // user page is known to be good, the kernel copies through its physical address.
+// Replaces labs/02-trap/kernel/uaccess.cc: user pointers are now checked against the page table.
 #include "kernel/uaccess.hh"
+#include "kernel/user_pages.hh"
 #include "kernel/process.hh"
 #include "lib/string.hh"
 

@@ -1,6 +1,8 @@
 // kernel/user_programs.hh: the user programs' ELF files embedded in the kernel image.
 // Layer: kernel/process. The build links each user/programs/NAME.cc into its own ELF
-// and a generated table (section .user_programs) lists {name, first byte, end}.
+// and a generated link-time table
+// (user_programs, kernel/registry.hh) lists {name, first byte, end}.
+// Replaces labs/02-trap/kernel/user_programs.hh: programs are now ELF files, not functions in the kernel.
 #pragma once
 #include "lib/types.hh"
 

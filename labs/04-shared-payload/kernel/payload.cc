@@ -2,6 +2,7 @@
 // Layer: kernel/sched.
 #include "kernel/payload.hh"
 #include "kernel/console.hh"
+#include "kernel/executor.hh"
 #include "kernel/frame_alloc.hh"
 #include "kernel/kernel_space.hh"
 #include "kernel/panic.hh"
@@ -36,13 +37,31 @@ static_assert(kPayloadMaxSize <= (1ull << 30) && (kPayloadBase & ((1ull << 30) -
 u64* root_entries(const PageTable& table) { return reinterpret_cast<u64*>(table.root()); }
 }  // namespace
 
-// For lab 03's weak hooks: every new user table gets the payload; every program its base.
-Error map_shared_payload(PageTable& table) {
-  if (g_payload_loaded) root_entries(table)[kPayloadRootIndex] = root_entries(g_user_template)[kPayloadRootIndex];
+namespace {
+// as_create_hooks / as_destroy_hooks: every new user table gets the payload (the shared
+// subtree is not the AS's to free: it goes before the table does).
+Error map_shared_payload(AddressSpace& space) {
+  if (g_payload_loaded)
+    root_entries(space.table)[kPayloadRootIndex] = root_entries(g_user_template)[kPayloadRootIndex];
   return Error::ok;
 }
-void unmap_shared_payload(PageTable& table) { root_entries(table)[kPayloadRootIndex] = 0; }
+void unmap_shared_payload(AddressSpace& space) { root_entries(space.table)[kPayloadRootIndex] = 0; }
+}  // namespace
+
+static_assert(kPayloadBase >= kKernelRamTop, "the payload's window must not overlap the kernel's RAM");
+
+LAYER_SETUP("04", payload) {
+  as_create_hooks.add(map_shared_payload);
+  as_destroy_hooks.add(unmap_shared_payload);
+}
+
 u64 shared_payload_base() { return g_payload_loaded ? kPayloadBase : 0; }
+
+void payload_start_registers(Process& p) {
+  p.frame().regs[reg::a1] = shared_payload_base();
+  p.frame().regs[reg::a2] = p.space->id;
+}
+
 
 const PayloadImage& payload_image() { return g_payload; }
 
@@ -84,8 +103,8 @@ bool payload_load(const u8* image, u64 size, const char* origin) {
   g_payload_loaded = true;
   g_payload_pop_entry = {entry<decltype(PayloadPopEntry::pop_task)>(h.entries.pop_task),
                          entry<decltype(PayloadPopEntry::yield_task)>(h.yield_task), state()};
-  g_tick_guard_start = h.text_start;  // a tick in here waits a slice (no lock in the payload)
-  g_tick_guard_size = h.text_end - h.text_start;
+  g_payload_text_start = h.text_start;  // a tick in here waits a slice (no lock in the payload)
+  g_payload_text_size = h.text_end - h.text_start;
   i64 r = entry<PayloadInitFn>(h.entries.init)(state(), h.state_size);
   if (r < 0) {
     kprintf("payload: init failed (%ld)\n", r);
@@ -142,5 +161,5 @@ void payload_recover(const char* why) {
   report("payload reset reason=%s", why);
   entry<PayloadInitFn>(g_payload.header.entries.init)(state(), g_payload.header.state_size);
   for (Process& p : g_processes)
-    if (p.state == ProcessState::runnable && p.executor_entry != 0) process_terminate(p, "payload-reset");
+    if (p.state == ProcessState::runnable && executor_state(p).entry != 0) process_terminate(p, "payload-reset");
 }

@@ -10,7 +10,7 @@ Error payload_map_into(PageTable& table, const PayloadImage& image, bool for_use
   //              kernel table          user table
   //   rodata     R                     R | U
   //   text       R | X                 X | U        (execute-only: users cannot read it)
-  //   data       R | W                 R | W | U    (the seed's admitted weakness)
+  //   data       R | W                 R | W | U    (the seed's admitted flaw)
   // Never pte::owned (the frames are shared by every table) and never global (the same
   // VA has different flags in different tables).
   (void)table, (void)image, (void)for_user;

@@ -18,6 +18,7 @@
 //   -io         the payload's data is corrupt (kPayloadCorrupt): user code scribbled on it
 #pragma once
 #include "lib/error.hh"
+#include "lib/param.hh"
 #include "lib/types.hh"
 
 inline constexpr u32 kPayloadMagic = 0x4c505153;  // "SQPL" in memory (little-endian)
@@ -25,15 +26,9 @@ inline constexpr u16 kPayloadAbiMajor = 1;         // incompatible changes
 inline constexpr u16 kPayloadAbiMinor = 2;         // compatible additions (1: ready_summary, 2: yield_task)
 inline constexpr u64 kPayloadBase = 0x1000000000ull;  // 64 GiB, in every page table
 inline constexpr u64 kPayloadPageSize = 4096;
-inline constexpr u64 kPayloadMaxSize = 1ull << 20;  // the VA window the kernel reserves
-inline constexpr u32 kPayloadMaxTasks = 256;        // task table capacity
 inline constexpr u32 kPayloadLevels = 8;            // priorities 0..7, 0 = highest
-inline constexpr u32 kPayloadQuotaPerAs = 128;      // live tasks one user AS may hold (AS 0: no limit)
 inline constexpr u32 kPayloadEntryCount = 7;        // entries of ABI 1.0
 inline constexpr Error kPayloadCorrupt = Error::io;
-
-// payload_error(e): how an entry returns error e.
-constexpr i64 payload_error(Error e) { return -static_cast<i64>(e); }
 
 // A task's life: add_task makes it ready; pop_task(run) makes it running;
 // set_task_state moves it to ready / sleeping / done; remove_task frees its slot.

@@ -22,12 +22,12 @@ inline u32 queue_level(u32 priority) { return SQUALL_PAYLOAD_PRIO ? priority : 0
 
 [[gnu::noinline, gnu::cold]] i64 refuse(SchedState* s, Error e) {
   s->stats.rejected++;
-  return payload_error(e);
+  return error_return(e);
 }
 
 [[gnu::noinline, gnu::cold]] i64 corrupt(SchedState* s) {
   s->stats.corrupt_detected++;
-  return payload_error(kPayloadCorrupt);
+  return error_return(kPayloadCorrupt);
 }
 
 // find_task(s, id): the slot of live task `id`, or a negative error.
@@ -69,7 +69,7 @@ inline i64 set_state(SchedState* s, u64 id, u64 new_state) {
 // The only entry that does not require an initialised state.
 i64 payload_init(void* state, u64 state_bytes) {
   if (!state || state_bytes < sizeof(SchedState) || (uptr(state) & 7))
-    return payload_error(Error::invalid);
+    return error_return(Error::invalid);
   u64* words = static_cast<u64*>(state);
   for (usize w = 0; w < sizeof(SchedState) / sizeof(u64); w++) words[w] = 0;
   SchedState* s = static_cast<SchedState*>(state);
@@ -88,7 +88,7 @@ i64 payload_init(void* state, u64 state_bytes) {
 // Returns its id (> 0), -invalid, -no_space (table or quota full) or -kPayloadCorrupt.
 i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
   SchedState* s = static_cast<SchedState*>(state);
-  if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+  if (!sched_ok(s)) return error_return(kPayloadCorrupt);
   bool claimed = false;
   if (as_id > 0xffff) return refuse(s, Error::invalid);
   if (priority >= kPayloadLevels) {  // the plain add (a priority) is the fast path
@@ -124,7 +124,7 @@ i64 payload_add_task(void* state, u64 repr, u64 as_id, u64 priority) {
 // table). `running` comes only from pop_task and `free` only from remove_task.
 i64 payload_set_task_state(void* state, u64 id, u64 new_state) {
   SchedState* s = static_cast<SchedState*>(state);
-  if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+  if (!sched_ok(s)) return error_return(kPayloadCorrupt);
   return set_state(s, id, new_state);
 }
 
@@ -132,8 +132,8 @@ i64 payload_set_task_state(void* state, u64 id, u64 new_state) {
 // checks and answers, then the pop.
 [[gnu::noinline]] static PopResult yield_slow(void* state, u64 id, PayloadCanRunFn can_run, void* ctx) {
   SchedState* s = static_cast<SchedState*>(state);
-  i64 e = sched_ok(s) ? set_state(s, id, u64(TaskState::ready)) : payload_error(kPayloadCorrupt);
-  if (e < 0) return PopResult{e == payload_error(kPayloadCorrupt) ? PopKind::corrupt : PopKind::refused, 0, 0, 0, 0};
+  i64 e = sched_ok(s) ? set_state(s, id, u64(TaskState::ready)) : error_return(kPayloadCorrupt);
+  if (e < 0) return PopResult{e == error_return(kPayloadCorrupt) ? PopKind::corrupt : PopKind::refused, 0, 0, 0, 0};
   return (payload_pop_task)(state, can_run, ctx);
 }
 
@@ -157,7 +157,7 @@ PopResult payload_yield_task(void* state, u64 id, PayloadCanRunFn can_run, void*
 // its id stale.
 i64 payload_remove_task(void* state, u64 id) {
   SchedState* s = static_cast<SchedState*>(state);
-  if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+  if (!sched_ok(s)) return error_return(kPayloadCorrupt);
   i64 found = find_task(s, id);
   if (found < 0) return found;
   u32 i = u32(found);
@@ -177,7 +177,7 @@ i64 payload_remove_task(void* state, u64 id) {
 // tasks. Writes *out even when the state is corrupt (then returns -kPayloadCorrupt).
 i64 payload_stats(void* state, PayloadStats* out) {
   SchedState* s = static_cast<SchedState*>(state);
-  if (!s || !out) return payload_error(Error::invalid);
+  if (!s || !out) return error_return(Error::invalid);
   const PayloadStats& c = s->stats;
   out->adds = c.adds;
   out->removes = c.removes;
@@ -197,14 +197,14 @@ i64 payload_stats(void* state, PayloadStats* out) {
   out->live = live;
   out->capacity = kPayloadMaxTasks;
   out->levels = SQUALL_PAYLOAD_PRIO ? kPayloadLevels : 1;
-  return sched_ok(s) ? 0 : payload_error(kPayloadCorrupt);
+  return sched_ok(s) ? 0 : error_return(kPayloadCorrupt);
 }
 
 // payload_count_in_as(state, as_id): how many tasks of address space as_id are in the
 // table and not done (ready, running or sleeping). 0 means the AS has no work left.
 i64 payload_count_in_as(void* state, u64 as_id) {
   SchedState* s = static_cast<SchedState*>(state);
-  if (!sched_ok(s)) return payload_error(kPayloadCorrupt);
+  if (!sched_ok(s)) return error_return(kPayloadCorrupt);
   if (as_id > 0xffff) return refuse(s, Error::invalid);
   i64 n = 0;
   for (u32 i = 0; i < kPayloadMaxTasks; i++) {

@@ -7,9 +7,9 @@
 // runtime pops the task again it asks the kernel to resume it (resume_preempted): the
 // task continues where it was, on its own stack, and the extra stack is freed.
 #pragma once
+#include "lib/param.hh"
+#include "lib/sched_abi.hh"
 #include "lib/types.hh"
-
-constexpr u32 kMailboxSlots = 16;
 
 // current_task for a running task the payload does not know yet (the runtime registers
 // a spawned task only when another party must see it). A tick then registers it: the
@@ -18,7 +18,7 @@ constexpr u32 kMailboxSlots = 16;
 // (and to preempted[]). Payload ids are below 2^31.
 constexpr u32 kUnregisteredTask = 0xffffffff;
 
-// The user runtime's mailbox for the kernel (registered with sys::executor, a2). The
+// The user runtime's mailbox for the kernel (registered with sys::executor, as `extra`). The
 // kernel reads it with copy_from_user and trusts nothing in it.
 struct PreemptMailbox {
   u32 current_task;            // the task the executor runs now (0: none); the runtime writes it
@@ -30,7 +30,13 @@ struct PreemptMailbox {
   u32 reserved;
 };
 
-constexpr long kSysResumePreempted = 14;  // resume_preempted(task_id): never returns on success
+namespace sys {
+constexpr long resume_preempted = 14;  // resume_preempted(task_id): continue a timed-out
+                                       //   task; never returns on success
+constexpr long sched_stats = 15;       // sched_stats(SchedStats* out) -> 0
+constexpr long thread = 16;  // thread(entry, arg) -> pid: a thread in my AS (the seed's fallback
+                             //   to a thread kernel): own stack, preemptible; wait(pid) joins it
+}  // namespace sys
 
 // sched_stats(out): the timeout rate's parts, for this process and for the whole system.
 struct SchedStats {

@@ -1,10 +1,13 @@
 // kernel/devices.cc: device start-up and the kernel's idle wait. Layer: kernel/drivers.
 #include "kernel/devices.hh"
 #include "kernel/console.hh"
+#include "kernel/executor.hh"
+#include "kernel/fs_service.hh"
 #include "kernel/kernel_space.hh"
 #include "kernel/kernel_tasks.hh"
 #include "kernel/process.hh"
-#include "kernel/trap_frame.hh"
+#include "kernel/stage.hh"
+#include "kernel/trap.hh"
 #include "kernel/main.hh"
 #include "kernel/plic.hh"
 #include "kernel/virtio_blk.hh"
@@ -49,12 +52,34 @@ bool kernel_idle_wait() {
   return true;
 }
 
-// after_interrupt (lab 02's weak hook): back from a device or timer interrupt taken in
-// user mode. Unless the program was inside the payload's code (which has no lock), run
-// the kernel tasks the interrupt made ready: the kernel executor at a trap's return.
+u64 kernel_idle_waits() { return g_idle_waits; }
+
+namespace {
+// after_interrupt(frame): back from a device interrupt taken in user mode. Unless the
+// program was inside the payload's code (which has no lock), run the kernel tasks the
+// interrupt made ready: the kernel executor at a trap's return.
 void after_interrupt(TrapFrame& frame) {
-  if (frame.sepc - g_tick_guard_start < g_tick_guard_size) return;  // later, not now
+  if (in_payload_code(frame.sepc)) return;  // later, not now
   kernel_tasks_run_ready(kRunBudget);
 }
 
-u64 kernel_idle_waits() { return g_idle_waits; }
+// device_interrupt(scause, frame): interrupt_hook: the PLIC's interrupts.
+bool device_interrupt(u64 scause, TrapFrame* frame) {
+  if (scause != cause::supervisor_external) return false;
+  external_interrupt();  // completes requests; the same process goes on
+  if (frame) after_interrupt(*frame);
+  return true;
+}
+
+// devices_start(): stage_start_hooks: the devices, then the file system on disk 0.
+bool devices_start() { return devices_init() && services_start(); }
+}  // namespace
+
+LAYER_SETUP("06", devices) {
+  kernel_space_add_device(0x0c000000, 0x400000);  // QEMU virt's PLIC
+  kernel_space_add_device(0x10001000, 0x8000);    // its eight virtio-mmio slots
+  interrupt_hook.fill(device_interrupt);
+  idle_hook.fill(kernel_idle_wait);
+  stage_start_hooks.add(devices_start);
+  stage_stop_hooks.add(services_stop);
+}

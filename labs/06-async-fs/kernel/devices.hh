@@ -3,8 +3,8 @@
 #pragma once
 #include "lib/types.hh"
 
-// devices_init(): the PLIC and every virtio-blk disk (lab 03's weak hook, called by
-// stage_run once the kernel's table maps the MMIO). Idempotent. False on a broken PLIC.
+// devices_init(): the PLIC and every virtio-blk disk (called once the kernel's table maps
+// the MMIO: the stage's start). Idempotent. False on a broken PLIC.
 bool devices_init();
 
 // wait_for_interrupt(): sleep (wfi) until an enabled interrupt is pending, then take it
@@ -14,7 +14,7 @@ bool devices_init();
 // as they were (scause, stval are the interrupt's afterwards).
 void wait_for_interrupt();
 
-// kernel_idle_wait(): the idle hook of process.cc and executor.cc (labs 03, 04): if I/O
-// is in flight, wait for one interrupt and return true; else false (nothing to wait for).
+// kernel_idle_wait(): idle_hook (kernel/process.hh): if I/O is in flight, wait for one
+// interrupt and return true; else false (nothing to wait for).
 bool kernel_idle_wait();
 u64 kernel_idle_waits();  // how often it waited, since boot

@@ -7,6 +7,9 @@
 #include "kernel/disk.hh"
 #include "kernel/kernel_tasks.hh"
 #include "kernel/selftest.hh"
+#include "kernel/stage.hh"
+#include "kernel/syscall.hh"
+#include "lib/fs_abi.hh"
 
 namespace {
 constexpr u64 kDefaultCacheBuffers = 64;  // 32 KiB of sectors; bootargs cache=N (4..120)
@@ -26,8 +29,15 @@ KTask<void> sync_task(Error* out) { *out = co_await g_fs->sync(); }
 bool run(KTask<void> task) { return kernel_task_start(static_cast<KTask<void>&&>(task)) && kernel_tasks_drain(); }
 }  // namespace
 
-// default_programs (lab 03's weak hook): with no run= in BOOTARGS, the demo shell.
-const char* default_programs() { return "shell"; }
+namespace {
+// demo_programs: with no run= in BOOTARGS, the demo shell.
+const char* demo_programs() { return "shell"; }
+}  // namespace
+
+LAYER_SETUP("06", fs_service) {
+  default_programs_hook.fill(demo_programs);
+  syscall_register(sys::fs, do_fs);
+}
 
 Fat32* fs_volume() { return g_fs && g_fs->mounted() ? g_fs : nullptr; }
 

@@ -7,7 +7,7 @@
 // fs_volume(): the mounted FAT32 volume, or nullptr (no disk, or mount refused it).
 Fat32* fs_volume();
 
-// Lab 03's weak hooks (kernel/stage.cc): mount before the programs run; sync after.
+// The stage's start and stop (kernel/stage.hh): mount before the programs run; sync after.
 // The report lines (grader): "fs none" | "fs mount ok sectors=S clusters=C free=F" |
 // "fs mount failed: <reason>", then at the end "fs sync ok" | "fs sync failed err=-N"
 // and "disk stats submitted=S completed=C peak=P".

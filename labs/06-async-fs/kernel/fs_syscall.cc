@@ -12,11 +12,13 @@
 // exit while its request waits for the disk: then the result is dropped).
 #include <new>
 #include "kernel/address_space.hh"
+#include "kernel/executor.hh"
 #include "kernel/fs_service.hh"
 #include "kernel/kernel_tasks.hh"
 #include "kernel/payload.hh"
 #include "kernel/process.hh"
 #include "kernel/uaccess.hh"
+#include "kernel/user_pages.hh"
 #include "lib/fs_abi.hh"
 #include "lib/string.hh"
 
@@ -144,8 +146,6 @@ Error copy_with_owner(const FsRequest& r, u64 va, u8* kernel, u64 n, bool to_use
   return Error::ok;
 }
 
-i64 neg(Error e) { return -i64(e); }
-
 // answer(user_op, result): an operation that ends inside the call: result and state.
 long answer(u64 user_op, i64 result) {
   struct {
@@ -153,7 +153,7 @@ long answer(u64 user_op, i64 result) {
     u32 state;
   } tail = {result, kFsDone};
   static_assert(__builtin_offsetof(FsOp, state) == __builtin_offsetof(FsOp, result) + 8);
-  if (copy_to_user(user_op + __builtin_offsetof(FsOp, result), &tail, 12) != Error::ok) return neg(Error::fault);
+  if (copy_to_user(user_op + __builtin_offsetof(FsOp, result), &tail, 12) != Error::ok) return error_return(Error::fault);
   return 1;
 }
 
@@ -172,7 +172,7 @@ void finish(FsRequest& r) {
         state == kFsParked) {
       payload_set_state(r.op.task_id, TaskState::ready);  // it sleeps until now
       // Its executor's fast yields were waits for this I/O, not a yield storm (lab 05).
-      if (Process* p = owner(r)) p->idle_yields = 0;
+      if (Process* p = owner(r)) executor_state(*p).idle_yields = 0;
     }
   }
   put_file(r.file);
@@ -184,7 +184,7 @@ void finish(FsRequest& r) {
 // install(r, f): a new descriptor of r's owner for f -> fd, or -error.
 i64 install(const FsRequest& r, OpenFile* f) {
   Process* p = owner(r);
-  if (!p) return neg(Error::not_found);
+  if (!p) return error_return(Error::not_found);
   FdTable& t = table_of(*p);
   for (u32 fd = 0; fd < kFsMaxOpen; fd++)
     if (!t.fds[fd]) {
@@ -192,13 +192,13 @@ i64 install(const FsRequest& r, OpenFile* f) {
       f->refs++;
       return fd;
     }
-  return neg(Error::no_space);
+  return error_return(Error::no_space);
 }
 
 KTask<i64> do_open(FsRequest& r) {
   Fat32& fs = *fs_volume();
   OpenFile* f = static_cast<OpenFile*>(kheap_alloc(sizeof(OpenFile)));
-  if (!f) co_return neg(Error::no_memory);
+  if (!f) co_return error_return(Error::no_memory);
   new (f) OpenFile{};
   f->flags = r.op.flags;
   Error e = co_await fs.open(r.path, f->file);
@@ -208,7 +208,7 @@ KTask<i64> do_open(FsRequest& r) {
   } else if (e == Error::not_found && (r.op.flags & kFsCreate)) {
     e = co_await fs.create(r.path, f->file);
   }
-  i64 fd = e == Error::ok ? install(r, f) : neg(e);
+  i64 fd = e == Error::ok ? install(r, f) : error_return(e);
   if (fd < 0 && e == Error::ok) fs.close(f->file);
   if (fd < 0) {
     f->~OpenFile();
@@ -245,7 +245,7 @@ class OwnerSink final : public ReadSink {
 
 KTask<i64> do_read(FsRequest& r) {
   OpenFile& f = *r.file;
-  if (f.file.is_dir) co_return neg(Error::is_dir);
+  if (f.file.is_dir) co_return error_return(Error::is_dir);
   bool at_offset = r.op.flags & kFsAtOffset;
   OwnerSink sink(r.slot, r.pid, r.op.buf);
   i64 n = co_await fs_volume()->read_to(f.file, at_offset ? r.op.offset : f.offset, sink, r.op.len);
@@ -256,12 +256,12 @@ KTask<i64> do_read(FsRequest& r) {
 KTask<i64> do_write(FsRequest& r) {
   Fat32& fs = *fs_volume();
   OpenFile& f = *r.file;
-  if (f.file.is_dir) co_return neg(Error::is_dir);
+  if (f.file.is_dir) co_return error_return(Error::is_dir);
   u64 total = 0;
   while (total < r.op.len) {
     u64 want = min_of(r.op.len - total, kChunk);
     Error e = copy_with_owner(r, r.op.buf + total, r.buffer, want, false);
-    if (e != Error::ok) co_return total ? i64(total) : neg(e);
+    if (e != Error::ok) co_return total ? i64(total) : error_return(e);
     if (f.flags & kFsAppend) f.offset = f.file.size;
     i64 n = co_await fs.write(f.file, f.offset, r.buffer, want);
     if (n < 0) co_return total ? i64(total) : n;
@@ -273,7 +273,7 @@ KTask<i64> do_write(FsRequest& r) {
 
 KTask<i64> do_readdir(FsRequest& r) {
   OpenFile& f = *r.file;
-  if (!f.file.is_dir) co_return neg(Error::not_dir);
+  if (!f.file.is_dir) co_return error_return(Error::not_dir);
   FatDirEntry* entry = reinterpret_cast<FatDirEntry*>(r.buffer);
   u32 cookie = u32(f.offset);
   i64 got = co_await fs_volume()->readdir(f.file, &cookie, *entry);
@@ -284,16 +284,16 @@ KTask<i64> do_readdir(FsRequest& r) {
   out.is_dir = entry->is_dir;
   out.size = entry->size;
   Error e = copy_with_owner(r, r.op.buf, reinterpret_cast<u8*>(&out), sizeof out, true);
-  co_return e == Error::ok ? 1 : neg(e);
+  co_return e == Error::ok ? 1 : error_return(e);
 }
 
 KTask<i64> do_stat(FsRequest& r) {
   FatStat st{};
   Error e = co_await fs_volume()->stat(r.path, st);
-  if (e != Error::ok) co_return neg(e);
+  if (e != Error::ok) co_return error_return(e);
   FsStat out{st.size, st.first_cluster, st.is_dir ? 1u : 0u};
   e = copy_with_owner(r, r.op.buf, reinterpret_cast<u8*>(&out), sizeof out, true);
-  co_return e == Error::ok ? 0 : neg(e);
+  co_return e == Error::ok ? 0 : error_return(e);
 }
 
 KTask<i64> do_path_op(FsRequest& r) {
@@ -301,7 +301,7 @@ KTask<i64> do_path_op(FsRequest& r) {
   if (FsKind(r.op.kind) == FsKind::mkdir) e = co_await fs_volume()->mkdir(r.path);
   if (FsKind(r.op.kind) == FsKind::unlink) e = co_await fs_volume()->unlink(r.path);
   if (FsKind(r.op.kind) == FsKind::sync) e = co_await fs_volume()->sync();
-  co_return neg(e);
+  co_return error_return(e);
 }
 
 // execute(r): the kernel task of one request.
@@ -347,18 +347,18 @@ long do_fs(TrapFrame& frame) {
   Process& p = current_process();
   u64 user_op = frame.a(0);
   FsOp op;
-  if (copy_from_user(&op, user_op, sizeof op) != Error::ok) return neg(Error::fault);
+  if (copy_from_user(&op, user_op, sizeof op) != Error::ok) return error_return(Error::fault);
   FsKind kind = FsKind(op.kind);
-  if (op.kind < u32(FsKind::open) || op.kind > u32(FsKind::sync)) return neg(Error::invalid);
-  if (!fs_volume()) return neg(Error::no_device);
+  if (op.kind < u32(FsKind::open) || op.kind > u32(FsKind::sync)) return error_return(Error::invalid);
+  if (!fs_volume()) return error_return(Error::no_device);
   FdTable& table = table_of(p);
   OpenFile* file = nullptr;
   if (needs_fd(kind)) {
-    if (op.fd < 0 || u32(op.fd) >= kFsMaxOpen || !table.fds[op.fd]) return neg(Error::bad_fd);
+    if (op.fd < 0 || u32(op.fd) >= kFsMaxOpen || !table.fds[op.fd]) return error_return(Error::bad_fd);
     file = table.fds[op.fd];
   }
   if (kind == FsKind::close) {  // no I/O: the directory entry is already up to date
-    if (file->refs > 1) return neg(Error::busy);  // a request on it is still in flight
+    if (file->refs > 1) return error_return(Error::busy);  // a request on it is still in flight
     put_file(std::exchange(table.fds[op.fd], nullptr));
     return answer(user_op, 0);
   }
@@ -370,7 +370,7 @@ long do_fs(TrapFrame& frame) {
   if (kind == FsKind::read && read_at_once(p, op, *file, &result))
     return answer(user_op, result);
   FsRequest* r = static_cast<FsRequest*>(kheap_alloc(sizeof(FsRequest)));
-  if (!r) return neg(Error::no_memory);
+  if (!r) return error_return(Error::no_memory);
   new (r) FsRequest;  // not FsRequest{}: no need to zero the path buffer
   r->op = op;
   r->file = nullptr;
@@ -384,14 +384,14 @@ long do_fs(TrapFrame& frame) {
     Result<u64> n = copy_string_from_user(r->path, op.path, sizeof r->path);
     if (!n.ok()) {
       kheap_free(r);
-      return neg(n.error() == Error::too_big ? Error::invalid : n.error());
+      return error_return(n.error() == Error::too_big ? Error::invalid : n.error());
     }
   }
   if (kind == FsKind::write || kind == FsKind::readdir) {
     r->buffer = static_cast<u8*>(kheap_alloc(max_of(kChunk, sizeof(FatDirEntry))));
     if (!r->buffer) {
       kheap_free(r);
-      return neg(Error::no_memory);
+      return error_return(Error::no_memory);
     }
   }
   if (file) {
@@ -406,7 +406,7 @@ long do_fs(TrapFrame& frame) {
     put_file(r->file);
     if (r->buffer) kheap_free(r->buffer);
     kheap_free(r);
-    return neg(Error::busy);  // too many requests in flight: try again later
+    return error_return(Error::busy);  // too many requests in flight: try again later
   }
   return g_started_answer;
 }

@@ -3,9 +3,11 @@
 #include "kernel/kernel_tasks.hh"
 #include "kernel/console.hh"
 #include "kernel/devices.hh"
+#include "kernel/executor.hh"
 #include "kernel/kernel_space.hh"
 #include "kernel/payload.hh"
 #include "kernel/process.hh"
+#include "kernel/trap.hh"
 
 namespace {
 constexpr u32 kMaxKernelTasks = 64;
@@ -128,6 +130,10 @@ int kernel_tasks_run_ready(int budget) {
 }
 
 u32 kernel_tasks_live() { return g_live; }
+
+LAYER_SETUP("06", kernel_tasks) { kernel_task_hook.fill(kernel_task_run); }
+NEEDS_HOOK(idle_hook);       // kernel_tasks_drain waits for the disk through it
+NEEDS_HOOK(interrupt_hook);  // and the disk's interrupts come through this one
 
 bool kernel_tasks_drain() {
   for (;;) {

@@ -24,7 +24,7 @@ u32 plic_claim();              // the highest-priority pending source, 0 if none
 void plic_complete(u32 irq);   // that source may interrupt again
 
 // external_interrupt(): claim, dispatch and complete every pending source. Called by the
-// trap paths for scause = interrupt | 9 (lab 02's weak hook, kernel/trap.cc).
+// trap paths for scause = interrupt | 9 (through interrupt_hook, kernel/trap.hh).
 void external_interrupt();
 u64 external_interrupts();     // sources claimed since boot
 u64 external_interrupt_instret();  // instret at the last external_interrupt() entry

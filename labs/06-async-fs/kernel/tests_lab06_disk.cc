@@ -7,6 +7,7 @@
 #include "kernel/console.hh"
 #include "kernel/devices.hh"
 #include "kernel/frame_alloc.hh"
+#include "kernel/executor.hh"
 #include "kernel/kernel_space.hh"
 #include "kernel/main.hh"
 #include "kernel/plic.hh"
@@ -17,8 +18,6 @@
 #include "kernel/virtio_blk.hh"
 #include "lib/random.hh"
 
-// Lab 04's stage_prepare: the shared payload (for disk_run= programs of labs 04 and 05).
-[[gnu::weak]] bool stage_prepare();
 
 namespace {
 constexpr u32 kMaxBatch = 64;
@@ -252,7 +251,7 @@ KERNEL_TEST(disk_user) {
     return false;
   }
   timer_init(g_boot.dtb);
-  if (stage_prepare && !stage_prepare()) return false;
+  if (!stage_prepare()) return false;
   u64 seed = bootargs_u64("disk_seed", test_seed());
   u64 capacity = disk->capacity();
   if (capacity < 64) return false;

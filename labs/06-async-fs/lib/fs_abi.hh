@@ -10,7 +10,12 @@
 // The FsOp (and any buffer it names) must stay put until done: it lives in the awaiting
 // coroutine's frame. Results are >= 0 or -errno (lib/error.hh's numbers).
 #pragma once
+#include "lib/syscall_abi.hh"
 #include "lib/types.hh"
+
+namespace sys {
+constexpr long fs = 17;  // fs(FsOp*) -> 1 done, 0 submitted (completes later), -error
+}  // namespace sys
 
 enum class FsKind : u32 {
   open = 1,     // path, flags -> fd

@@ -8,6 +8,6 @@ long syscall_dispatch(TrapFrame& frame) {
     return fast_syscall(long(frame.a(0)), long(frame.a(1)), long(frame.a(2)), long(frame.a(3)), long(frame.a(4)),
                         long(frame.a(5)), long(frame.a(6)));
   // Unsigned compare: a "negative" number is just a very large one, also rejected.
-  if (number >= u64(sys::count) || g_syscall_table[number] == nullptr) return -kErrNoSys;
+  if (number >= u64(kMaxSyscalls) || g_syscall_table[number] == nullptr) return error_return(Error::no_sys);
   return g_syscall_table[number](frame);
 }

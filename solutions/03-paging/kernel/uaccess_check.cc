@@ -1,6 +1,7 @@
 // kernel/uaccess_check.cc: is this user address good for the kernel to read or write?
 // Layer: kernel/syscall. (Reference solution.)
 #include "kernel/uaccess.hh"
+#include "kernel/user_pages.hh"
 #include "kernel/page_table.hh"
 
 Result<u64> user_page_address(const PageTable& table, u64 va, bool write) {

@@ -6,12 +6,12 @@ bool timeout_save(Process& p, PreemptedTask& slot, int fresh_stack) {
   slot.frame = p.frame();
   slot.stack_slot = p.stack_slot;
   p.stack_slot = fresh_stack;
-  process_restart_executor(p);  // its other registers are its own: nothing leaks
+  process_restart_executor(p, executor_state(p));  // its other registers are its own: nothing leaks
   return true;
 }
 
 void timeout_restore(Process& p, PreemptedTask& slot) {
-  as_park_stack(*p.space, p.stack_slot);  // the executor's stack: kept for the next timeout
+  runtime_stack_park(*p.space, p.stack_slot);  // the executor's stack: kept for the next timeout
   p.stack_slot = slot.stack_slot;
   p.frame() = slot.frame;
   slot.task_id = 0;

@@ -35,7 +35,7 @@ inline long fastcall6(long function, long a0 = 0, long a1 = 0, long a2 = 0, long
   return r0;
 }
 
-// A fast syscall with one argument (fast::yield's task id, or 0).
+// A fast syscall with one argument in a0.
 inline long fastcall1(long function, long a0) {
   register long r0 asm("a0") = a0;
   register long r6 asm("a6") = function;
@@ -60,14 +60,6 @@ inline u64 sys_time() { return u64(syscall6(sys::time)); }
 inline long sys_yield() { return syscall6(sys::yield); }
 inline long sys_report(const char* text, usize length) { return syscall6(sys::report, long(text), long(length)); }
 inline long sys_ticks() { return syscall6(sys::ticks); }
-// Lab 03 on:
-inline long sys_spawn(const char* name, bool share_space = false) {
-  return syscall6(sys::spawn, long(name), share_space ? 1 : 0);
-}
-inline long sys_wait(long pid) { return syscall6(sys::wait, pid); }
-inline long sys_frames() { return syscall6(sys::frames); }
-// physical(va, pid): the physical address behind va in process pid's space (0 = mine).
-inline long sys_physical(const void* address, long pid = 0) { return syscall6(sys::physical, long(address), pid); }
 
 inline long fast_null() { return fastcall0(fast::null); }
 inline long fast_getpid() { return fastcall0(fast::getpid); }

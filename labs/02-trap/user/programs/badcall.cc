@@ -4,9 +4,9 @@
 
 int main(u64 seed) {
   SplitMix64 rng(seed);
-  long slow_number = long(sys::count + rng.below(1000));
+  long slow_number = long(kMaxSyscalls + rng.below(1000));
   long huge_number = long(rng.next() | (1ull << 63));
-  long fast_id = long(fast::count + rng.below(1000));
+  long fast_id = long(kMaxFastCalls + rng.below(1000));
   long a = syscall6(slow_number, 1, 2, 3);
   long b = syscall6(huge_number);
   long c = fastcall6(fast_id, 1, 2, 3);

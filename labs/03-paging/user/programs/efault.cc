@@ -1,4 +1,5 @@
 // user/programs/efault.cc: syscalls handed bad pointers get -EFAULT; the program goes on.
+#include "user/lib/process.hh"
 #include "user/lib/ulib.hh"
 
 int main(u64 seed) {

@@ -1,5 +1,6 @@
 // user/programs/secret.cc: keeps a seeded secret in its data, reports where it lives
 // (virtual and physical address) so snoop can try to reach it, then waits a while.
+#include "user/lib/process.hh"
 #include "user/lib/ulib.hh"
 
 static volatile u64 g_secret[2];

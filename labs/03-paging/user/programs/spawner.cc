@@ -1,5 +1,6 @@
 // user/programs/spawner.cc: spawns and waits for `empty` many times; frames must all
 // come back, and the instructions per spawn+run+exit+wait are the lab 03 benchmark.
+#include "user/lib/process.hh"
 #include "user/lib/ulib.hh"
 
 int main(u64 seed) {

@@ -3,12 +3,12 @@
 #include "user/lib/payload.hh"
 #include "user/lib/ulib.hh"
 
-extern u64 g_start_payload_base, g_start_as_id;  // user/lib/start.cc
+extern u64 g_start_a1, g_start_a2;  // user/lib/start.cc: the payload base, my AS id
 bool g_executor_trace;
 
 namespace {
 template <typename Fn> Fn entry(u64 address) { return reinterpret_cast<Fn>(address); }
-bool mine(void*, const TaskMeta* task) { return task->as_id == g_start_as_id; }
+bool mine(void*, const TaskMeta* task) { return task->as_id == g_start_a2; }
 
 // The entries and the state, read from the header once (every task switch calls them).
 struct Bound {
@@ -38,11 +38,11 @@ void* state() { return bound().state; }
 }  // namespace
 
 const PayloadHeader* payload_header() {
-  auto* h = reinterpret_cast<const PayloadHeader*>(g_start_payload_base);
+  auto* h = reinterpret_cast<const PayloadHeader*>(g_start_a1);
   return h && h->magic == kPayloadMagic ? h : nullptr;
 }
 
-u16 my_as_id() { return u16(g_start_as_id); }
+u16 my_as_id() { return u16(g_start_a2); }
 
 const volatile u8* payload_ready_summary() {
   const PayloadHeader* h = payload_header();
@@ -55,7 +55,7 @@ bool payload_has_levels() {
   return h && h->levels > 1;
 }
 
-i64 task_add(u64 repr, u64 priority) { return bound().add_task(state(), repr, g_start_as_id, priority); }
+i64 task_add(u64 repr, u64 priority) { return bound().add_task(state(), repr, g_start_a2, priority); }
 
 PopResult task_pop() { return bound().pop_task(state(), mine, nullptr); }
 

@@ -4,6 +4,7 @@
 // the entries directly; only switching to another AS needs the kernel (fast::yield).
 #pragma once
 #include "lib/payload_abi.hh"
+#include "lib/sched_abi.hh"
 #include "user/lib/syscall.hh"
 
 // The payload's header (nullptr if the kernel passed none) and this process's AS id.

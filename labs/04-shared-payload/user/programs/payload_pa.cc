@@ -1,5 +1,6 @@
 // user/programs/payload_pa.cc: where the payload's pages are, seen from this AS.
 #include "user/lib/payload.hh"
+#include "user/lib/process.hh"
 #include "user/lib/ulib.hh"
 
 int main(u64 seed) {

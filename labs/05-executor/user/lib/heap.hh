@@ -5,9 +5,9 @@
 // header whose tag tells a live block from a freed one or from a stray pointer: a
 // double free or a foreign pointer ends the program (ureport "heap error ...", exit 4).
 #pragma once
+#include "lib/param.hh"
 #include "lib/types.hh"
 
-inline constexpr usize kHeapArenaBytes = 64 * 1024;
 inline constexpr usize kHeapAlign = 16;
 
 struct HeapStats {

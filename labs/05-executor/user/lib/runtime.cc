@@ -166,7 +166,7 @@ void requeue_preempted(u32 handed) {
 void resume_preempted(u32 id) {
   g_rt.stats.preempted_resumes++;
   long e = sys_resume_preempted(id);
-  if (e == -kErrInvalid || e == -kErrNotFound) return;
+  if (e == error_return(Error::invalid) || e == error_return(Error::not_found)) return;
   ureport("runtime: resume_preempted id=%u failed err=%ld", unsigned(id), e);
   sys_exit(5);
 }
@@ -413,7 +413,7 @@ std::coroutine_handle<> yield_switch(std::coroutine_handle<> awaiting) {
   NoPreempt runtime_mode;
   if (at_quota) {  // the payload's quota, kept for local tasks too
     g_rt.stats.spawn_failures++;
-    return payload_error(Error::no_space);
+    return error_return(Error::no_space);
   }
   if (priority < kPayloadLevels) flush_locals();  // it goes behind every ready task
   i64 id = add_task(task, frame, priority);
@@ -517,10 +517,10 @@ void task_panic(const char* what) {
 
 const char* spawn_error_text(i64 error) {
   if (error == 0) return "ok";
-  if (error == -kErrNoMemory) return "out of memory for the task frame";
-  if (error == payload_error(Error::no_space)) return "task quota reached (payload refused: no space)";
-  if (error == payload_error(kPayloadCorrupt)) return "payload corrupt";
-  if (error == payload_error(Error::invalid)) return "invalid argument (priority?)";
+  if (error == error_return(Error::no_memory)) return "out of memory for the task frame";
+  if (error == error_return(Error::no_space)) return "task quota reached (payload refused: no space)";
+  if (error == error_return(kPayloadCorrupt)) return "payload corrupt";
+  if (error == error_return(Error::invalid)) return "invalid argument (priority?)";
   return "payload error";
 }
 

@@ -136,7 +136,7 @@ class [[nodiscard]] SpawnResult {
   SpawnResult(JoinHandle<T>&& handle) : handle_(std::move(handle)) {}
   explicit SpawnResult(i64 error) : error_(error) {}
   bool ok() const { return error_ == 0; }
-  // error(): 0, -kErrNoMemory (no frame), -no_space (the AS's quota or the payload's
+  // error(): 0, error_return(Error::no_memory) (no frame), -no_space (the AS's quota or the payload's
   // table is full), -io (the payload is corrupt) or another payload error.
   i64 error() const { return error_; }
   JoinHandle<T>& handle() { return handle_; }
@@ -148,11 +148,11 @@ class [[nodiscard]] SpawnResult {
 
 // spawn(task, priority): the seed's spawn: task's frame address becomes a new ready
 // task of this AS in the shared scheduler. A failed frame allocation (an invalid
-// task) gives -kErrNoMemory; a payload refusal gives its error. Never crashes.
+// task) gives error_return(Error::no_memory); a payload refusal gives its error. Never crashes.
 template <class T>
 SpawnResult<T> spawn(Task<T>&& task, u64 priority = kDefaultPriority) {
   typename Task<T>::Handle handle = task.release();
-  if (!handle) return SpawnResult<T>(-kErrNoMemory);
+  if (!handle) return SpawnResult<T>(error_return(Error::no_memory));
   i64 id = runtime_detail::spawn_task(handle.promise(), handle.address(), priority);
   if (id < 0) {
     handle.destroy();
@@ -176,10 +176,10 @@ struct YieldAwaiter {
 [[nodiscard]] inline YieldAwaiter yield_now() { return {}; }
 
 // co_await ExternalWait{&word, done, parked}: sleep until the kernel sets *word to `done`
-// and makes this task ready again in the shared scheduler (lab 06's file system completes
-// requests so). The task parks with one atomic swap of `parked` into *word: if the old
+// and makes this task ready again in the shared scheduler (how a kernel service that
+// completes requests later wakes its caller). The task parks with one atomic swap of `parked` into *word: if the old
 // value was `done` already, it puts it back and never sleeps; the kernel, which changes
-// *word only at a trap, wakes the task only if it saw `parked` (lib/fs_abi.hh). The
+// *word only at a trap, wakes the task only if it saw `parked`. The
 // executor does not end while such a wait is pending: with nothing ready it asks the
 // kernel (fast_yield), which waits for the device. A stray wake (the payload is writable
 // by all) is harmless: await in a loop on the word.
@@ -197,7 +197,8 @@ struct ExternalWait {
 };
 
 // current_task_id(): the payload id of the task the executor is running (0: none). A task
-// the payload does not know yet is registered now (the kernel needs the id: lab 06).
+// the payload does not know yet is registered now (a kernel service that wakes it later
+// needs the id).
 u32 current_task_id();
 
 // runtime_start(main_task): the seed's user start-up: wrap main_task as task t0, spawn

@@ -73,7 +73,7 @@ Task<int> table_full_main(u64 seed) {
     handles[g_count] = std::move(r.handle());
   }
   SpawnResult<u64> bad = spawn(tiny(1), kPayloadLevels);
-  if (bad.ok() || bad.error() != payload_error(Error::invalid)) co_return 5;
+  if (bad.ok() || bad.error() != error_return(Error::invalid)) co_return 5;
   for (int i = 0; i < g_count; i++) sum += co_await handles[i];
   co_return sum == expected ? 0 : 3;
 }
@@ -174,7 +174,7 @@ void check_limits(const Flavour& f, u64 seed) {
 
   host_reset(f);
   CHECK(run_program(oom_main(seed)) == 0);
-  CHECK(g_error == -kErrNoMemory && g_count >= 2 && !g_inline_valid);
+  CHECK(g_error == error_return(Error::no_memory) && g_count >= 2 && !g_inline_valid);
   CHECK(strstr(g_host.last_report, "co_await of an invalid task") != nullptr);
   CHECK(heap_stats().failures >= 2 && runtime_stats().spawn_failures == 0);
   CHECK(strcmp(spawn_error_text(g_error), "out of memory for the task frame") == 0);
@@ -182,7 +182,7 @@ void check_limits(const Flavour& f, u64 seed) {
 
   host_reset(f);
   CHECK(run_program(table_full_main(seed)) == 0);
-  CHECK(g_error == payload_error(Error::no_space) && g_count >= 1 && g_count < int(kPayloadMaxTasks));
+  CHECK(g_error == error_return(Error::no_space) && g_count >= 1 && g_count < int(kPayloadMaxTasks));
   CHECK(runtime_stats().spawn_failures == 2 && g_host.reports == 0);
   check_clean();
 

@@ -17,5 +17,5 @@ inline long sys_executor(u64 entry, u64 arg, PreemptMailbox* mailbox) {
 }
 
 // sys_resume_preempted(id): continue task `id` where the timer interrupted it. Returns
-// only on failure (a negative error; -kErrInvalid: the kernel holds nothing for it).
-inline long sys_resume_preempted(u32 task_id) { return syscall6(kSysResumePreempted, long(task_id)); }
+// only on failure (a negative error; error_return(Error::invalid): the kernel holds nothing for it).
+inline long sys_resume_preempted(u32 task_id) { return syscall6(sys::resume_preempted, long(task_id)); }

@@ -130,8 +130,8 @@ long sys_resume_preempted(u32 task_id);  // after runtime.cc: it emulates the ol
 inline long sys_resume_preempted(u32 task_id) {
   g_host.resume_calls++;
   g_host.last_resumed = task_id;
-  if (g_host.resume == ResumeMode::not_found) return -kErrInvalid;  // as kernel/timeout.cc says it
-  if (g_host.resume == ResumeMode::fail) return -kErrFault;
+  if (g_host.resume == ResumeMode::not_found) return error_return(Error::invalid);  // as kernel/timeout.cc says it
+  if (g_host.resume == ResumeMode::fail) return error_return(Error::fault);
   mailbox_current_task() = task_id;  // the kernel's part
   PromiseBase* p = g_rt.current;     // what the old run_task expects
   CHECK(p && p->task_id == task_id && !g_rt.parked);
@@ -204,7 +204,7 @@ inline void check_clean() {
 // spawn_hole_open(): the lab 05 spawn primitive still answers -ENOSYS.
 inline bool spawn_hole_open() {
   task_detail::PromiseBase probe;
-  return runtime_detail::add_task(probe, &probe, 0) == -kErrNoSys;
+  return runtime_detail::add_task(probe, &probe, 0) == error_return(Error::no_sys);
 }
 
 // run_seeded(name, check, needs_pop): check(flavour, seed) for both payload flavours and

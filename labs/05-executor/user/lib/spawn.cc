@@ -17,6 +17,6 @@ i64 add_task(PromiseBase& task, void* frame, u64 priority) {
   //  - else task.task_id = id (task_at matches pops by it), count stats().registered,
   //    return id.
   (void)task, (void)frame, (void)priority;
-  return -kErrNoSys;
+  return error_return(Error::no_sys);
 }
 }  // namespace runtime_detail

@@ -2,7 +2,8 @@
 // each runs on a stack of its own in this AS and the timer preempts it like any thread.
 // Layer: user/lib.
 #pragma once
-#include "user/lib/syscall.hh"
+#include "lib/executor_abi.hh"
+#include "user/lib/process.hh"
 
 using ThreadFunction = long (*)(u64 arg);
 

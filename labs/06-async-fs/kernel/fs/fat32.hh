@@ -238,10 +238,6 @@ class Fat32 {
   bool fsinfo_dirty_ = false;
 };
 
-// err_neg(e) / neg_err(v): an Error as a negative i64 and back.
-inline i64 err_neg(Error e) { return -i64(e); }
-inline Error neg_err(i64 v) { return v < 0 ? Error(i32(-v)) : Error::ok; }
-
 // fat_fill_short_entry(ent, sfn, attr, cluster): a fresh 32-byte short entry, size 0.
 void fat_fill_short_entry(u8* ent, const u8* sfn, u8 attr, u32 cluster);
 

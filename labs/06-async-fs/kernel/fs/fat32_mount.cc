@@ -103,7 +103,7 @@ KTask<Error> Fat32::read_fsinfo() {
   next_free_ = valid_cluster(next_free) ? next_free : 2;
   if (free_count == kFreeUnknown || free_count > cluster_count_) {
     i64 counted = co_await count_free();
-    if (counted < 0) co_return neg_err(counted);
+    if (counted < 0) co_return error_of(counted);
     free_count_ = u32(counted);
     fsinfo_dirty_ = true;
   } else {
@@ -131,7 +131,7 @@ KTask<i64> Fat32::count_free() {
   for (u32 s = 0; s * per_sector <= max_cluster_; s++) {
     BlockRef ref;
     Error e = co_await cache_.get(fat + s, ref);
-    if (e != Error::ok) co_return err_neg(e);
+    if (e != Error::ok) co_return error_return(e);
     for (u32 i = 0; i < per_sector; i++) {
       u32 c = s * per_sector + i;
       if (c >= 2 && c <= max_cluster_ && (get32(ref.data() + 4 * i) & kFatEntryMask) == 0) free++;

@@ -24,8 +24,8 @@ KTask<Error> Fat32::fat_set(u32 cluster, u32 value) {
 }
 
 KTask<i64> Fat32::alloc_cluster(u32 prev) {
-  if (prev != 0 && !valid_cluster(prev)) co_return err_neg(Error::io);
-  if (free_count_ == 0) co_return err_neg(Error::no_space);
+  if (prev != 0 && !valid_cluster(prev)) co_return error_return(Error::io);
+  if (free_count_ == 0) co_return error_return(Error::no_space);
   u32 start = valid_cluster(next_free_) ? next_free_ : 2;
   u32 found = 0;
   for (u32 n = 0; n < cluster_count_ && !found; n++) {
@@ -37,16 +37,16 @@ KTask<i64> Fat32::alloc_cluster(u32 prev) {
   if (!found) {
     free_count_ = 0;  // the count was wrong: correct it
     fsinfo_dirty_ = true;
-    co_return err_neg(Error::no_space);
+    co_return error_return(Error::no_space);
   }
   Error e = co_await fat_set(found, kFatEocMark);
-  if (e != Error::ok) co_return err_neg(e);
+  if (e != Error::ok) co_return error_return(e);
   free_count_--;
   next_free_ = found + 1 <= max_cluster_ ? found + 1 : 2;
   fsinfo_dirty_ = true;
   if (prev != 0) {
     e = co_await fat_set(prev, found);
-    if (e != Error::ok) co_return err_neg(e);
+    if (e != Error::ok) co_return error_return(e);
   }
   co_return i64(found);
 }
@@ -56,7 +56,7 @@ KTask<Error> Fat32::free_chain(u32 first) {
   for (u32 n = 0; cluster != 0; n++) {
     if (n >= cluster_count_) co_return Error::io;  // a loop
     i64 next = co_await chain_next(cluster);       // read the link before clearing it
-    if (next < 0) co_return neg_err(next);
+    if (next < 0) co_return error_of(next);
     Error e = co_await fat_set(cluster, 0);
     if (e != Error::ok) co_return e;
     free_count_++;

@@ -9,10 +9,10 @@
 KTask<i64> Fat32::chain_next(u32 cluster) {
   // TODO(lab06): read c's FAT entry (co_await fat_get(cluster); negative: pass it on).
   // An entry >= kFatEndOfChain ends the chain: 0. Any other entry must be a valid
-  // cluster (valid_cluster): else the FAT is corrupt, err_neg(Error::io). Else it is the
+  // cluster (valid_cluster): else the FAT is corrupt, error_return(Error::io). Else it is the
   // next cluster.
   (void)cluster;
-  co_return err_neg(Error::not_implemented);
+  co_return error_return(Error::not_implemented);
 }
 
 // chain_length(first, limit): see fat32.hh.
@@ -21,5 +21,5 @@ KTask<i64> Fat32::chain_length(u32 first, u32 limit) {
   // chain_next until it says 0. More than min(limit, cluster_count_) clusters means a
   // loop (or a chain longer than its owner allows): -io. Pass errors on.
   (void)first, (void)limit;
-  co_return err_neg(Error::not_implemented);
+  co_return error_return(Error::not_implemented);
 }

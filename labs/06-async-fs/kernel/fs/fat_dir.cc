@@ -84,7 +84,7 @@ KTask<i64> Fat32::dir_next(u32 dir, DirIter& it, DirSlot& slot) {
     if (sec <= 0) co_return sec;  // the chain's end, or -io
     BlockRef ref;
     Error e = co_await cache_.get(u64(sec), ref);
-    if (e != Error::ok) co_return err_neg(e);
+    if (e != Error::ok) co_return error_return(e);
     u32 index = it.index;
     const u8* d = ref.data() + (index % kEntriesPerSector) * 32;
     if (d[0] == 0) co_return 0;  // the end marker: it.index stays on it
@@ -179,7 +179,7 @@ KTask<i64> Fat32::dir_reserve(u32 dir, u32 count) {
     if (sec == 0) {
       // Past the last cluster (pos is on it): a zeroed cluster, then the link.
       u32 last = pos.cluster;
-      if (pos.index + 1 != index / (cluster_bytes_ / 32)) co_return err_neg(Error::io);
+      if (pos.index + 1 != index / (cluster_bytes_ / 32)) co_return error_return(Error::io);
       i64 c = co_await alloc_cluster(0);
       if (c < 0) co_return c;
       Error e = co_await zero_cluster(u32(c));
@@ -187,17 +187,17 @@ KTask<i64> Fat32::dir_reserve(u32 dir, u32 count) {
       if (e != Error::ok) {
         Error ignored = co_await free_chain(u32(c));
         (void)ignored;
-        co_return err_neg(e);
+        co_return error_return(e);
       }
       at_end = true;
       sec = co_await entry_sector(dir, index, pos);
-      if (sec <= 0) co_return err_neg(Error::io);
+      if (sec <= 0) co_return error_return(Error::io);
     }
     bool free = at_end;
     if (!free) {
       BlockRef ref;
       Error e = co_await cache_.get(u64(sec), ref);
-      if (e != Error::ok) co_return err_neg(e);
+      if (e != Error::ok) co_return error_return(e);
       u8 first = ref.data()[(index % kEntriesPerSector) * 32];
       if (first == 0) at_end = true;
       free = first == 0 || first == kFreeEntry;
@@ -209,12 +209,12 @@ KTask<i64> Fat32::dir_reserve(u32 dir, u32 count) {
     if (run == 0) run_start = index;
     if (++run == count) co_return i64(run_start);
   }
-  co_return err_neg(Error::no_space);
+  co_return error_return(Error::no_space);
 }
 
 KTask<Error> Fat32::write_entry(u32 dir, u32 index, ChainPos& pos, const u8* entry, u64* sector) {
   i64 sec = co_await entry_sector(dir, index, pos);
-  if (sec < 0) co_return neg_err(sec);
+  if (sec < 0) co_return error_of(sec);
   if (sec == 0) co_return Error::io;
   BlockRef ref;
   Error e = co_await cache_.get(u64(sec), ref);
@@ -233,7 +233,7 @@ KTask<Error> Fat32::dir_add(FatFile& parent, const char* name, usize len, u8 att
   u32 dir = parent.first_cluster;
   DirSlot slot;
   i64 r = co_await dir_find(dir, name, len, slot);
-  if (r < 0) co_return neg_err(r);
+  if (r < 0) co_return error_of(r);
   if (r > 0) co_return Error::exists;
   u8 sfn[11];
   u32 nlfn = 0;
@@ -243,13 +243,13 @@ KTask<Error> Fat32::dir_add(FatFile& parent, const char* name, usize len, u8 att
     for (; tail <= 999999; tail++) {
       fat_alias(ucs, n, tail, sfn);
       i64 used = co_await dir_has_short(dir, sfn);
-      if (used < 0) co_return neg_err(used);
+      if (used < 0) co_return error_of(used);
       if (used == 0) break;
     }
     if (tail > 999999) co_return Error::exists;
   }
   i64 start = co_await dir_reserve(dir, nlfn + 1);
-  if (start < 0) co_return neg_err(start);
+  if (start < 0) co_return error_of(start);
   u8 sum = fat_lfn_checksum(sfn);
   u8 ent[32];
   ChainPos pos;
@@ -287,7 +287,7 @@ KTask<Error> Fat32::dir_remove(const FatFile& f) {
   ChainPos pos;
   for (u32 index = f.entry_first; index <= f.entry; index++) {
     i64 sec = co_await entry_sector(f.parent, index, pos);
-    if (sec < 0) co_return neg_err(sec);
+    if (sec < 0) co_return error_of(sec);
     if (sec == 0) co_return Error::io;
     BlockRef ref;
     Error e = co_await cache_.get(u64(sec), ref);
@@ -316,7 +316,7 @@ KTask<Error> Fat32::resolve(const char* path, usize len, FatFile& out) {
     if (name_len >= kFatNameBytes) co_return Error::invalid;
     u32 dir = out.first_cluster;
     i64 r = co_await dir_find(dir, name, name_len, slot);
-    if (r < 0) co_return neg_err(r);
+    if (r < 0) co_return error_of(r);
     if (r == 0) co_return Error::not_found;
     Error e = file_from_slot(slot, dir, out);
     if (e != Error::ok) co_return e;

@@ -12,17 +12,17 @@ KTask<Error> Fat32::check_chain(FatFile& f) {
   if (f.is_dir) {
     if (f.is_root) co_return Error::ok;  // checked at mount
     i64 n = co_await chain_length(f.first_cluster, kFatMaxDirEntries * 32 / cluster_bytes_ + 1);
-    co_return n < 0 ? neg_err(n) : Error::ok;
+    co_return n < 0 ? error_of(n) : Error::ok;
   }
   if (f.first_cluster == 0) co_return f.size == 0 ? Error::ok : Error::io;
   if (f.size == 0) co_return Error::ok;  // a cluster kept for an empty file: allowed
   u32 need = u32((u64(f.size) + cluster_bytes_ - 1) / cluster_bytes_);
   ChainPos pos;
   i64 last = co_await chain_seek(f.first_cluster, need - 1, pos);
-  if (last < 0) co_return neg_err(last);
+  if (last < 0) co_return error_of(last);
   if (last == 0) co_return Error::io;  // shorter than the size
   i64 next = co_await chain_next(u32(last));
-  if (next != 0) co_return next < 0 ? neg_err(next) : Error::io;  // longer than the size
+  if (next != 0) co_return next < 0 ? error_of(next) : Error::io;  // longer than the size
   co_return Error::ok;
 }
 
@@ -101,7 +101,7 @@ u64 Fat32::copy_cached(u64 sector, u64 skip, u64 bytes, ReadSink& sink, u64 at, 
 }
 
 KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
-  if (!f.open || f.is_dir) co_return err_neg(Error::invalid);
+  if (!f.open || f.is_dir) co_return error_return(Error::invalid);
   if (offset >= f.size) co_return 0;
   u64 total = min_of(len, u64(f.size) - offset);
   u64 done = 0;
@@ -112,7 +112,7 @@ KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
     i64 c = (f.pos.cluster && f.pos.index == index) ? i64(f.pos.cluster)
                                                     : co_await chain_seek(f.first_cluster, index, f.pos);
     if (c < 0) co_return done ? i64(done) : c;
-    if (c == 0) co_return done ? i64(done) : err_neg(Error::io);  // the chain is shorter than the size
+    if (c == 0) co_return done ? i64(done) : error_return(Error::io);  // the chain is shorter than the size
     u64 in_cluster = at % cluster_bytes_;
     u64 sector = cluster_sector(u32(c)) + in_cluster / kSectorBytes;
     u64 skip = in_cluster % kSectorBytes;
@@ -120,7 +120,7 @@ KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
     Error e = Error::ok;
     u64 copied = copy_cached(sector, skip, wanted, sink, done, &e);
     done += copied;
-    if (e != Error::ok) co_return done ? i64(done) : err_neg(e);
+    if (e != Error::ok) co_return done ? i64(done) : error_return(e);
     if (copied == wanted) continue;
     // A miss: start every sector this read still needs from this cluster at once, wait
     // for the first; the loop then copies whatever has arrived.
@@ -129,7 +129,7 @@ KTask<i64> Fat32::read_to(FatFile& f, u64 offset, ReadSink& sink, u64 len) {
     cache_.prefetch(sector, u32((skip + wanted - copied + kSectorBytes - 1) / kSectorBytes));
     BlockRef ref;
     e = co_await cache_.get(sector, ref);
-    if (e != Error::ok) co_return done ? i64(done) : err_neg(e);
+    if (e != Error::ok) co_return done ? i64(done) : error_return(e);
   }
   co_return i64(done);
 }
@@ -151,7 +151,7 @@ bool Fat32::read_now(FatFile& f, u64 offset, ReadSink& sink, u64 len, i64* resul
                              in_cluster % kSectorBytes, wanted, sink, done, &e);
     done += copied;
     if (e != Error::ok) {
-      *result = done ? i64(done) : err_neg(e);
+      *result = done ? i64(done) : error_return(e);
       return true;
     }
     if (copied < wanted) return false;  // a sector to wait for
@@ -189,7 +189,7 @@ KTask<i64> Fat32::write_range(FatFile& f, u64 offset, const u8* src, u64 len) {
     if (f.first_cluster == 0) {
       c = co_await alloc_cluster(0);
       if (c < 0) {
-        err = neg_err(c);
+        err = error_of(c);
         break;
       }
       f.first_cluster = u32(c);
@@ -197,7 +197,7 @@ KTask<i64> Fat32::write_range(FatFile& f, u64 offset, const u8* src, u64 len) {
     } else {
       c = co_await chain_seek(f.first_cluster, index, f.pos);
       if (c < 0) {
-        err = neg_err(c);
+        err = error_of(c);
         break;
       }
       if (c == 0) {  // past the chain's end: pos is on its last cluster
@@ -207,7 +207,7 @@ KTask<i64> Fat32::write_range(FatFile& f, u64 offset, const u8* src, u64 len) {
         }
         c = co_await alloc_cluster(f.pos.cluster);
         if (c < 0) {
-          err = neg_err(c);
+          err = error_of(c);
           break;
         }
         f.pos = ChainPos{index, u32(c)};
@@ -236,18 +236,18 @@ KTask<i64> Fat32::write_range(FatFile& f, u64 offset, const u8* src, u64 len) {
   Error e = co_await update_entry(f);
   if (err == Error::ok) err = e;
   if (err == Error::ok || (err == Error::no_space && done > 0)) co_return i64(done);
-  co_return err_neg(err);
+  co_return error_return(err);
 }
 
 KTask<i64> Fat32::write(FatFile& f, u64 offset, const void* buf, u64 len) {
-  if (!f.open || f.is_dir) co_return err_neg(Error::invalid);
-  if (offset + len > 0xffffffffull || offset + len < offset) co_return err_neg(Error::too_big);
+  if (!f.open || f.is_dir) co_return error_return(Error::invalid);
+  if (offset + len > 0xffffffffull || offset + len < offset) co_return error_return(Error::too_big);
   if (len == 0) co_return 0;
   if (offset > f.size) {  // the gap reads as zeros
     u64 gap = offset - f.size;
     i64 r = co_await write_range(f, f.size, nullptr, gap);
     if (r < 0) co_return r;
-    if (u64(r) < gap) co_return err_neg(Error::no_space);
+    if (u64(r) < gap) co_return error_return(Error::no_space);
   }
   i64 r = co_await write_range(f, offset, static_cast<const u8*>(buf), len);
   co_return r;
@@ -266,11 +266,11 @@ KTask<Error> Fat32::mkdir(const char* path) {
   if (e != Error::ok) co_return e;
   DirSlot slot;
   i64 found = co_await dir_find(parent.first_cluster, leaf, leaf_len, slot);
-  if (found < 0) co_return neg_err(found);
+  if (found < 0) co_return error_of(found);
   if (found > 0) co_return Error::exists;
   // The new directory's cluster, complete with "." and "..", before its entry.
   i64 c = co_await alloc_cluster(0);
-  if (c < 0) co_return neg_err(c);
+  if (c < 0) co_return error_of(c);
   u32 cluster = u32(c);
   e = co_await zero_cluster(cluster);
   if (e == Error::ok) {
@@ -302,7 +302,7 @@ KTask<Error> Fat32::unlink(const char* path) {
   if (e != Error::ok) co_return e;
   DirSlot slot;
   i64 found = co_await dir_find(parent.first_cluster, leaf, leaf_len, slot);
-  if (found < 0) co_return neg_err(found);
+  if (found < 0) co_return error_of(found);
   if (found == 0) co_return Error::not_found;
   FatFile f;
   e = file_from_slot(slot, parent.first_cluster, f);
@@ -310,7 +310,7 @@ KTask<Error> Fat32::unlink(const char* path) {
   if (f.is_root) co_return Error::invalid;
   if (f.is_dir) {
     i64 empty = co_await dir_is_empty(f.first_cluster);
-    if (empty < 0) co_return neg_err(empty);
+    if (empty < 0) co_return error_of(empty);
     if (empty == 0) co_return Error::busy;
   }
   e = co_await dir_remove(f);  // the entry first: a crash then only loses clusters
@@ -320,7 +320,7 @@ KTask<Error> Fat32::unlink(const char* path) {
 }
 
 KTask<i64> Fat32::readdir(FatFile& dir, u32* cookie, FatDirEntry& out) {
-  if (!dir.open || !dir.is_dir) co_return err_neg(Error::invalid);
+  if (!dir.open || !dir.is_dir) co_return error_return(Error::invalid);
   DirIter it;
   it.index = *cookie;
   it.pos = dir.pos;  // usually the cluster of *cookie already: no walk from the start

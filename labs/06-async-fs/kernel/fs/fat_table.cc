@@ -3,20 +3,20 @@
 #include "kernel/fs/fat32.hh"
 
 KTask<i64> Fat32::fat_get(u32 cluster) {
-  if (!valid_cluster(cluster)) co_return err_neg(Error::io);
+  if (!valid_cluster(cluster)) co_return error_return(Error::io);
   u64 byte = u64(cluster) * 4;
   u64 sector = fat_sector_of(cluster);
   if (const u8* cached = cache_.peek(sector)) co_return i64(get32(cached + byte % kSectorBytes) & kFatEntryMask);
   BlockRef ref;
   Error e = co_await cache_.get(sector, ref);
-  if (e != Error::ok) co_return err_neg(e);
+  if (e != Error::ok) co_return error_return(e);
   co_return i64(get32(ref.data() + byte % kSectorBytes) & kFatEntryMask);
 }
 
 // The walk works on a copy of `pos` and stores it only between waits: another reader
 // of the same open file may move `pos` while this one waits for a FAT sector.
 KTask<i64> Fat32::chain_seek(u32 first, u32 index, ChainPos& pos) {
-  if (!valid_cluster(first)) co_return err_neg(Error::io);
+  if (!valid_cluster(first)) co_return error_return(Error::io);
   if (index >= cluster_count_) co_return 0;  // no chain is that long
   ChainPos at = pos;
   if (at.cluster == 0 || at.index > index || !valid_cluster(at.cluster)) at = ChainPos{0, first};
