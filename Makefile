@@ -8,6 +8,9 @@
 #   DEBUG=1      debug checks that cost time (e.g. poisoning freed frames)
 #   PAYLOAD=prio the shared scheduler payload the kernel loads by default (lab 04 on;
 #                fifo unless set; bootargs payload=fifo|prio choose at boot)
+#   BOOTARGS=..  with qemu/qemu-gdb: the kernel command line (run=prog,prog slice=us ...)
+#   QEMU_ARGS=.. with qemu/qemu-gdb: more QEMU options, e.g. QEMU_ARGS='-d int -D int.log'
+#   PROG=name    with gdb: also load that user program's symbols (and the payload's)
 #
 # How a stage is composed: labs/01..LAB are stacked; where two layers hold a file at the
 # same relative path the later one wins (solutions/K sits just above labs/K). Sources
@@ -200,7 +203,9 @@ PYTHON = $(shell tools/find_python.sh)
 MEM ?= 128M
 SMP ?= 1
 BOOTARGS ?=
-RUN := tools/run_qemu.py --build $(BUILD) --mem $(MEM) --smp $(SMP) --bootargs "$(BOOTARGS)"
+QEMU_ARGS ?=
+RUN := tools/run_qemu.py --build $(BUILD) --mem $(MEM) --smp $(SMP) --bootargs "$(BOOTARGS)" \
+  --qemu-args "$(QEMU_ARGS)"
 
 # Stage 06 on: a FAT32 disk for make qemu (tools/mkdisk.py: a demo tree, /big.bin,
 # /small.bin); `make disk` makes it afresh, DISK_DIR=dir puts a directory of yours on it.
@@ -231,6 +236,11 @@ gdb: env-quick
 	@$(GDB) -q -nx -x $(BUILD)/gdbinit \
 	  $(if $(wildcard $(GDB_PAYLOAD)),-ex 'add-symbol-file $(GDB_PAYLOAD)') \
 	  $(if $(PROG),-ex 'add-symbol-file $(BUILD)/user/$(PROG).elf') $(GDB_ARGS)
+
+# make symbolize [LOG=file]: a panic backtrace (from a serial log, or stdin) with names.
+.PHONY: symbolize
+symbolize:
+	@python3 tools/symbolize.py --build $(BUILD) $(LOG)
 
 .PHONY: tree
 tree:
@@ -277,7 +287,7 @@ clean:
 help:
 	@echo "Students:    make qemu LAB=NN | make qemu-gdb LAB=NN + make gdb LAB=NN | make grade LAB=NN [T=pattern]"
 	@echo "             make disk [DISK_DIR=dir] (stage 06 on: the FAT32 disk make qemu attaches)"
-	@echo "             make tree LAB=NN | make host-test | make check-env"
+	@echo "             make tree LAB=NN | make host-test | make check-env | make symbolize [LOG=file]"
 	@echo "             BOOTARGS='run=hello,args slice=1000' (stage 02 on: user programs to run)"
 	@echo "Instructors: make qemu SOLUTION=1 | make grade LAB=NN SOLUTION=1 [HIDDEN=1] | make selfcheck | make bench | make test"
 	@echo "             make handout [LAB=N] | make batch SUBMISSIONS=dir LAB=NN | make gradescope LAB=NN"

@@ -6,6 +6,7 @@ BUILD/gdb-port, and BUILD/gdbinit is generated for `make gdb`.
 """
 import argparse
 import os
+import shlex
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "grader"))
@@ -20,6 +21,7 @@ def main():
     ap.add_argument("--bootargs", default="")
     ap.add_argument("--gdb", action="store_true")
     ap.add_argument("--disk", action="append", default=[])
+    ap.add_argument("--qemu-args", default="", help="more QEMU options, e.g. '-d int -D build/int.log'")
     args = ap.parse_args()
 
     port = qemu.free_tcp_port() if args.gdb else None
@@ -28,7 +30,7 @@ def main():
     if not disks and os.path.exists(default_disk):
         disks = [default_disk]
     cmd = qemu.qemu_command(args.build, bootargs=args.bootargs, mem=args.mem, smp=args.smp,
-                            gdb_port=port, drives=disks)
+                            gdb_port=port, drives=disks, extra=shlex.split(args.qemu_args))
     port_file = os.path.join(args.build, "gdb-port")
     if args.gdb:
         elf = os.path.abspath(os.path.join(args.build, "kernel.elf"))
